@@ -1,0 +1,34 @@
+# PGXS build for pggit. `make install` puts the control file and install script in
+# PostgreSQL's extension directory, and the Python package and templates beside them
+# in $(datadir)/extension/pggit/, where the extension's plpython3u functions import them.
+
+EXTENSION  = pggit
+EXTVERSION = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" $(EXTENSION).control)
+DATA       = $(EXTENSION)--$(EXTVERSION).sql
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+PGGIT_HOME   = $(DESTDIR)$(datadir)/extension/$(EXTENSION)
+PYTHON_FILES = $(shell find python/pggit -name '*.py' -o -name '*.sql' | sort)
+TEMPLATES    = $(wildcard templates/*.j2)
+
+# Replaced wholesale so a file removed from the source tree does not linger.
+install: install-pggit-home
+install-pggit-home:
+	rm -rf '$(PGGIT_HOME)'
+	for f in $(PYTHON_FILES) $(TEMPLATES); do \
+		$(INSTALL) -d "$(PGGIT_HOME)/$$(dirname $$f)" && \
+		$(INSTALL_DATA) "$$f" "$(PGGIT_HOME)/$$f" || exit 1; \
+	done
+
+uninstall: uninstall-pggit-home
+uninstall-pggit-home:
+	rm -rf '$(PGGIT_HOME)'
+
+# The PGXN release zip, made from what git tracks.
+dist:
+	git archive --format zip --prefix=$(EXTENSION)-$(EXTVERSION)/ -o $(EXTENSION)-$(EXTVERSION).zip HEAD
+
+.PHONY: install-pggit-home uninstall-pggit-home dist

@@ -1,0 +1,58 @@
+"""The one query interface: the engine talks to PostgreSQL only through a `Db`.
+
+Inside the server it is PL/Python's `plpy`; outside it is a psycopg 3 connection.
+Queries use PostgreSQL's native `$1, $2, ...` placeholders in both cases, so a
+catalog query reads the same wherever it runs.
+"""
+
+from __future__ import annotations
+
+
+class Db:
+    """What the engine needs of a database session."""
+
+    def query(self, sql: str, params: tuple = ()) -> list[dict]:
+        """Run `sql` with `$n` parameters (passed as text) and return its rows as dicts."""
+        raise NotImplementedError
+
+    def execute(self, sql: str) -> None:
+        """Run one or more statements that return nothing of interest."""
+        raise NotImplementedError
+
+
+class PlpyDb(Db):
+    """The server side: SPI through `plpy`, with a prepared plan kept per query text."""
+
+    def __init__(self, plpy):
+        self.plpy = plpy
+        self._plans: dict[tuple[str, int], object] = {}
+
+    def query(self, sql, params=()):
+        key = (sql, len(params))
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self.plpy.prepare(sql, ["text"] * len(params))
+            self._plans[key] = plan
+        return [dict(row) for row in plan.execute(list(params))]
+
+    def execute(self, sql):
+        self.plpy.execute(sql)
+
+
+class PsycopgDb(Db):
+    """The client side: a psycopg 3 connection, using its raw (`$n`) cursor."""
+
+    def __init__(self, conn):
+        self.conn = conn
+
+    def query(self, sql, params=()):
+        import psycopg
+        from psycopg.rows import dict_row
+
+        with psycopg.RawCursor(self.conn, row_factory=dict_row) as cur:
+            cur.execute(sql, [None if p is None else str(p) for p in params])
+            return cur.fetchall() if cur.description else []
+
+    def execute(self, sql):
+        with self.conn.cursor() as cur:
+            cur.execute(sql)

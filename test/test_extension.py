@@ -1,0 +1,87 @@
+"""The extension installs, answers, and leaves cleanly."""
+
+import psycopg
+import pytest
+
+from conftest import scalar
+
+
+def test_create_extension_cascade_pulls_in_plpython(new_db):
+    conn = new_db()
+    conn.execute("CREATE EXTENSION pggit CASCADE")
+    installed = {r[0] for r in conn.execute("SELECT extname FROM pg_extension")}
+    assert {"pggit", "plpython3u"} <= installed
+
+
+def test_current_branch_defaults_to_main(pg):
+    assert scalar(pg, "SELECT pggit.current_branch()") == "main"
+
+
+def test_current_branch_follows_the_setting_in_this_session_only(pg, other_session):
+    pg.execute("SET pggit.current_branch = 'x'")
+    assert scalar(pg, "SELECT pggit.current_branch()") == "x"
+    assert scalar(other_session, "SELECT pggit.current_branch()") == "main"
+    pg.execute("RESET pggit.current_branch")
+    assert scalar(pg, "SELECT pggit.current_branch()") == "main"
+
+
+def test_empty_setting_means_main(pg):
+    pg.execute("SET pggit.current_branch = ''")
+    assert scalar(pg, "SELECT pggit.current_branch()") == "main"
+
+
+def test_context_carries_the_branch(pg):
+    assert scalar(pg, "SELECT pggit.context()") == {"branch": "main"}
+    pg.execute("SET pggit.current_branch = 'feature/a'")
+    assert scalar(pg, "SELECT pggit.context() ->> 'branch'") == "feature/a"
+
+
+def test_version_comes_from_the_python_package(pg):
+    from pggit import __version__
+
+    assert scalar(pg, "SELECT pggit.version()") == __version__
+    extversion = scalar(pg, "SELECT extversion FROM pg_extension WHERE extname = 'pggit'")
+    assert __version__.startswith(extversion)
+
+
+def test_metadata_starts_with_main_on_pggit_base(pg):
+    rows = pg.execute("SELECT name, schema_name, parent_branch_id FROM pggit.branches").fetchall()
+    assert rows == [("main", "pggit_base", None)]
+    assert scalar(pg, "SELECT count(*) FROM pg_namespace WHERE nspname = 'pggit_base'") == 1
+
+
+@pytest.mark.parametrize("table", [
+    "branches", "commits", "versioned_objects", "version_history", "merge_history",
+])
+def test_metadata_tables_are_kept_by_pg_dump(pg, table):
+    dumped = scalar(pg, """
+        SELECT count(*) FROM pg_extension e, unnest(e.extconfig) AS c(oid)
+        WHERE e.extname = 'pggit' AND c.oid = ('pggit.' || %s)::regclass""", (table,))
+    assert dumped == 1
+
+
+def test_branch_names_are_checked(pg):
+    with pytest.raises(psycopg.errors.CheckViolation):
+        pg.execute("INSERT INTO pggit.branches (name, schema_name) VALUES ('', 's')")
+    with pytest.raises(psycopg.errors.UniqueViolation):
+        pg.execute("INSERT INTO pggit.branches (name, schema_name) VALUES ('main', 's')")
+
+
+def test_every_function_is_explained(pg):
+    unexplained = pg.execute("""
+        SELECT p.oid::regprocedure::text FROM pg_proc p
+        JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
+        JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'pggit'
+        WHERE obj_description(p.oid, 'pg_proc') IS NULL""").fetchall()
+    assert unexplained == []
+
+
+def test_drop_extension_leaves_the_users_objects(pg):
+    pg.execute("CREATE TABLE mine (id int PRIMARY KEY, note text)")
+    pg.execute("INSERT INTO mine VALUES (1, 'kept')")
+    pg.execute("DROP EXTENSION pggit")
+    assert scalar(pg, "SELECT count(*) FROM pg_namespace WHERE nspname IN ('pggit', 'pggit_base')") == 0
+    assert scalar(pg, "SELECT note FROM mine") == "kept"
+    assert scalar(pg, "SELECT count(*) FROM pg_extension WHERE extname = 'plpython3u'") == 1
+    pg.execute("CREATE EXTENSION pggit")
+    assert scalar(pg, "SELECT pggit.version()") is not None
