@@ -145,3 +145,11 @@ return GD["pggit"].version()
 $$;
 COMMENT ON FUNCTION pggit.version() IS
   'pggit: the version of the installed Python package (matches the extension version)';
+
+CREATE FUNCTION pggit._regenerate_routing() RETURNS void
+LANGUAGE plpython3u AS $$
+if "pggit" not in GD: plpy.execute("SELECT pggit._load()")
+GD["pggit"].regenerate_routing()
+$$;
+COMMENT ON FUNCTION pggit._regenerate_routing() IS
+  'pggit internal: rebuilds the routing views in public from the branches and main''s tables';

@@ -25,6 +25,28 @@ def entry(fn):
     return wrapper
 
 
+_db = None
+
+
+def server_db():
+    """The session's PlpyDb (one per session, so its prepared plans are reused)."""
+    global _db
+    if _db is None:
+        import plpy
+
+        from .db import PlpyDb
+
+        _db = PlpyDb(plpy)
+    return _db
+
+
 @entry
 def version() -> str:
     return __version__
+
+
+@entry
+def regenerate_routing() -> None:
+    from . import routing
+
+    routing.regenerate(server_db())
