@@ -50,3 +50,31 @@ def regenerate_routing() -> None:
     from . import routing
 
     routing.regenerate(server_db())
+
+
+@entry
+def init() -> str:
+    from . import branches
+
+    return branches.init(server_db())
+
+
+@entry
+def create_branch(name, parent) -> str:
+    from . import branches
+
+    return branches.create_branch(server_db(), name, parent)
+
+
+@entry
+def delete_branch(name, force) -> str:
+    from . import branches
+
+    return branches.delete_branch(server_db(), name, bool(force))
+
+
+@entry
+def after_ddl(schemas, tables_changed) -> None:
+    from . import branches
+
+    branches.after_ddl(server_db(), sorted(set(schemas)), bool(tables_changed))

@@ -1,0 +1,224 @@
+"""The branch operations behind the SQL API: init, create_branch, delete_branch.
+
+switch_branch lives in SQL (pggit--1.0.sql): it is on the hot path and needs no Python.
+Every operation runs inside the caller's statement, so a failure at any point rolls
+all of it back: no half-made branch, no half-moved table.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from contextlib import contextmanager
+
+from . import errors, routing
+from .errors import PggitError
+from .quoting import ident, literal
+from .queries import sql
+
+MAIN = "main"
+MAIN_SCHEMA = "pggit_base"
+TRACKED_SCHEMA = "public"
+SCHEMA_PREFIX = "pggit_branch_"
+MAX_NAME = 200
+MAX_IDENTIFIER = 63  # bytes, PostgreSQL's NAMEDATALEN - 1
+
+# One advisory lock serialises everything that creates, drops or moves schemas.
+LOCK_KEY = 0x70676769  # 'pggi'
+
+
+def schema_for(db, name: str) -> str:
+    """The schema for a new branch: readable, lower-case, within 63 bytes, unused.
+
+    A name that is too long, or whose plain slug is taken, gets a short hash of the
+    full name appended, so two different names never share a schema.
+    """
+    slug = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_") or "branch"
+    schema = SCHEMA_PREFIX + slug
+    if len(schema.encode()) > MAX_IDENTIFIER or schema_taken(db, schema):
+        digest = hashlib.sha1(name.encode()).hexdigest()[:8]
+        schema = f"{SCHEMA_PREFIX}{slug[: MAX_IDENTIFIER - len(SCHEMA_PREFIX) - 9]}_{digest}"
+        if schema_taken(db, schema):
+            raise PggitError(f"schema {schema} for branch {name!r} already exists",
+                             hint="Drop or rename that schema, or choose another branch name.",
+                             sqlstate=errors.DUPLICATE_OBJECT)
+    return schema
+
+
+def schema_taken(db, schema: str) -> bool:
+    return bool(db.query("SELECT 1 FROM pg_namespace WHERE nspname = $1 "
+                         "UNION ALL SELECT 1 FROM pggit.branches WHERE schema_name = $1", (schema,)))
+
+
+def check_name(name: str | None) -> str:
+    if name is None or name == "":
+        raise PggitError("branch name must not be empty",
+                         hint="Give the branch a name, e.g. 'feature/users-api'.",
+                         sqlstate=errors.INVALID_PARAMETER)
+    if name != name.strip() or len(name) > MAX_NAME or any(ord(c) < 32 or ord(c) == 127 for c in name):
+        raise PggitError(f"invalid branch name {name[:MAX_NAME]!r}",
+                         hint=f"Use at most {MAX_NAME} characters, without control characters "
+                              "or leading/trailing spaces.",
+                         sqlstate=errors.INVALID_PARAMETER)
+    return name
+
+
+@contextmanager
+def internal(db):
+    """pggit's own DDL: the event triggers leave it alone, and it runs alone."""
+    db.query("SELECT pg_advisory_xact_lock($1::bigint)", (LOCK_KEY,))
+    db.query("SELECT set_config('pggit.internal', 'on', true)")
+    try:
+        yield
+    finally:
+        db.query("SELECT set_config('pggit.internal', '', true)")
+
+
+def require_init(db) -> None:
+    if not db.query("SELECT 1 FROM pggit.repository"):
+        raise PggitError("this database is not under version control yet",
+                         hint="Run SELECT pggit.init(); first.",
+                         sqlstate=errors.OBJECT_NOT_IN_PREREQUISITE_STATE)
+
+
+def get_branch(db, name: str | None) -> dict:
+    rows = db.query("SELECT id, name, schema_name, parent_branch_id FROM pggit.branches WHERE name = $1",
+                    (check_name(name),))
+    if not rows:
+        raise PggitError(f"branch {name!r} does not exist",
+                         hint="SELECT name FROM pggit.list_branches(); shows the branches.",
+                         sqlstate=errors.UNDEFINED_OBJECT)
+    return rows[0]
+
+
+def init(db) -> str:
+    """Put the objects of `public` under version control as branch main."""
+    with internal(db):
+        if db.query("SELECT 1 FROM pggit.repository"):
+            moved = move_objects(db, TRACKED_SCHEMA, MAIN_SCHEMA)
+            if not moved:
+                return "pggit: already initialised"
+        else:
+            moved = move_objects(db, TRACKED_SCHEMA, MAIN_SCHEMA)
+            db.query("INSERT INTO pggit.repository (tracked_schema) VALUES ($1)", (TRACKED_SCHEMA,))
+        record_objects(db, MAIN_SCHEMA)
+        routing.regenerate(db)
+    return f"pggit: initialised; {moved} object(s) of {TRACKED_SCHEMA} now on branch {MAIN}"
+
+
+def move_objects(db, source: str, target: str) -> int:
+    objects = db.query(sql("movable_objects"), (source,))
+    for obj in objects:
+        db.execute(f"ALTER {obj['kind']} {obj['name']} SET SCHEMA {ident(target)}")
+    return len(objects)
+
+
+def record_objects(db, schema: str) -> None:
+    db.query(sql("record_objects"), (schema,))
+
+
+def create_branch(db, name: str, parent: str | None) -> str:
+    require_init(db)
+    name = check_name(name)
+    source = get_branch(db, parent if parent is not None else MAIN)
+    if db.query("SELECT 1 FROM pggit.branches WHERE name = $1", (name,)):
+        raise PggitError(f"branch {name!r} already exists",
+                         hint="Choose another name, or delete the branch first.",
+                         sqlstate=errors.DUPLICATE_OBJECT)
+    with internal(db):
+        schema = schema_for(db, name)
+        lock_tables(db, source["schema_name"])
+        db.execute(f"CREATE SCHEMA {ident(schema)}")
+        replay_schema(db, source["schema_name"], schema)
+        copy_rows(db, source["schema_name"], schema)
+        db.query("INSERT INTO pggit.branches (name, schema_name, parent_branch_id) VALUES ($1, $2, $3)",
+                 (name, schema, source["id"]))
+        record_objects(db, schema)
+        routing.regenerate(db)
+    return schema
+
+
+def lock_tables(db, schema: str) -> None:
+    """Writers wait while the rows are copied, so every table is read at one moment."""
+    tables = db.query(sql("copy_order"), (schema,))
+    if tables:
+        names = ", ".join(f"{ident(schema)}.{ident(t['name'])}" for t in tables)
+        db.execute(f"LOCK TABLE {names} IN SHARE MODE")
+
+
+def replay_schema(db, source: str, target: str) -> None:
+    """Create in `target` every object of `source`, bound to `target`'s own objects."""
+    from . import engine
+
+    script = engine.create_script(db, source)
+    with search_path(db, target):
+        if script.strip():
+            db.execute(script)
+
+
+@contextmanager
+def search_path(db, schema: str):
+    old = db.query("SELECT current_setting('search_path') AS path")[0]["path"]
+    db.query("SELECT set_config('search_path', $1, true)", (ident(schema),))
+    try:
+        yield
+    finally:
+        db.query("SELECT set_config('search_path', $1, true)", (old,))
+
+
+def copy_rows(db, source: str, target: str) -> None:
+    for table in db.query(sql("copy_order"), (source,)):
+        only = "" if table["partitioned"] else "ONLY "
+        src, dst = f"{ident(source)}.{ident(table['name'])}", f"{ident(target)}.{ident(table['name'])}"
+        cols = table["columns"]
+        if not cols:
+            continue
+        db.execute(f"ALTER TABLE {dst} DISABLE TRIGGER USER")
+        db.execute(f"INSERT INTO {dst} ({cols}) OVERRIDING SYSTEM VALUE SELECT {cols} FROM {only}{src}")
+        db.execute(f"ALTER TABLE {dst} ENABLE TRIGGER USER")
+    for row in db.query(sql("sequence_values"), (source, target)):
+        db.execute(row["statement"])
+    for view in db.query(sql("populated_matviews"), (target,)):
+        db.execute(f"REFRESH MATERIALIZED VIEW {ident(target)}.{ident(view['name'])}")
+
+
+def delete_branch(db, name: str, force: bool) -> str:
+    require_init(db)
+    branch = get_branch(db, name)
+    if branch["name"] == MAIN:
+        raise PggitError("branch main cannot be deleted",
+                         hint="main holds the tables everything else branches from.",
+                         sqlstate=errors.OBJECT_NOT_IN_PREREQUISITE_STATE)
+    if db.query("SELECT 1 FROM pggit.branches WHERE parent_branch_id = $1", (branch["id"],)) and not force:
+        raise PggitError(f"branch {name!r} has branches made from it",
+                         hint="Delete those first, or pass force => true.",
+                         sqlstate=errors.OBJECT_NOT_IN_PREREQUISITE_STATE)
+    if not force and has_unmerged_changes(db, branch):
+        raise PggitError(f"branch {name!r} has changes that are not merged",
+                         hint=f"Merge it, or delete it anyway with "
+                              f"SELECT pggit.delete_branch({literal(name)}, force => true);",
+                         sqlstate=errors.OBJECT_NOT_IN_PREREQUISITE_STATE)
+    with internal(db):
+        db.execute(f"DROP SCHEMA IF EXISTS {ident(branch['schema_name'])} CASCADE")
+        db.query("DELETE FROM pggit.branches WHERE id = $1", (branch["id"],))
+        routing.regenerate(db)
+    return f"pggit: deleted branch {name}"
+
+
+def has_unmerged_changes(db, branch: dict) -> bool:
+    """Does the branch's schema differ from its parent's (its work would be lost)?"""
+    from . import engine
+
+    parent = db.query("SELECT schema_name FROM pggit.branches WHERE id = $1", (branch["parent_branch_id"],))
+    if not parent:
+        return False
+    return bool(engine.diff_schemas(db, parent[0]["schema_name"], db, branch["schema_name"]))
+
+
+def after_ddl(db, schemas: list[str], tables_changed: bool) -> None:
+    """What the event triggers ask for after DDL on the schemas of branches."""
+    for schema in schemas:
+        record_objects(db, schema)
+    if tables_changed:
+        with internal(db):
+            routing.regenerate(db)

@@ -1,0 +1,241 @@
+"""Branches on a real server: init, create, switch, change, GUC-only routing, delete."""
+
+import psycopg
+import pytest
+
+from conftest import connect, scalar
+
+SHOP = """
+CREATE TABLE users (
+    id serial PRIMARY KEY,
+    email text NOT NULL UNIQUE,
+    name text,
+    updated_at timestamptz
+);
+CREATE TABLE products (
+    id serial PRIMARY KEY,
+    title text NOT NULL,
+    price numeric(10,2) NOT NULL CHECK (price >= 0)
+);
+CREATE TABLE orders (
+    id bigserial PRIMARY KEY,
+    user_id int NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    product_id int NOT NULL REFERENCES products(id),
+    quantity int NOT NULL DEFAULT 1 CHECK (quantity > 0)
+);
+CREATE INDEX orders_user_idx ON orders (user_id);
+CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS
+  $$ BEGIN NEW.updated_at := now(); RETURN NEW; END $$;
+CREATE TRIGGER users_touch BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION touch();
+INSERT INTO users (email, name) VALUES ('ann@example.com', 'Ann'), ('bob@example.com', 'Bob');
+INSERT INTO products (title, price) VALUES ('pen', 1.50), ('book', 12.00);
+INSERT INTO orders (user_id, product_id, quantity) VALUES (1, 1, 3), (2, 2, 1);
+"""
+
+
+def catalog_of(conn, schema):
+    """What a user would compare: tables, columns, indexes, constraints and row counts."""
+    return conn.execute("""
+        SELECT c.relname, c.relkind,
+               (SELECT array_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod) ORDER BY a.attnum)
+                  FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped),
+               (SELECT array_agg(conname || ' ' || pg_get_constraintdef(k.oid) ORDER BY conname)
+                  FROM pg_constraint k WHERE k.conrelid = c.oid)
+          FROM pg_class c WHERE c.relnamespace = %s::regnamespace ORDER BY c.relname""",
+        (schema,)).fetchall()
+
+
+def rows(conn, sql):
+    return conn.execute(sql).fetchall()
+
+
+@pytest.fixture
+def shop(pg):
+    pg.execute(SHOP)
+    pg.execute("SELECT pggit.init()")
+    return pg
+
+
+def test_init_moves_the_tables_and_routes_public(shop):
+    tables = {r[0] for r in rows(shop, "SELECT relname FROM pg_class WHERE relkind = 'r' "
+                                       "AND relnamespace = 'pggit_base'::regnamespace")}
+    assert tables == {"users", "products", "orders"}
+    kinds = dict(rows(shop, "SELECT relname, relkind FROM pg_class WHERE relnamespace = 'public'::regnamespace "
+                            "AND relname IN ('users', 'products', 'orders')"))
+    assert kinds == {"users": "v", "products": "v", "orders": "v"}
+    # the rows are where they were, reached through public
+    assert rows(shop, "SELECT name FROM users ORDER BY id") == [("Ann",), ("Bob",)]
+    # sequences went along and keep counting
+    shop.execute("INSERT INTO users (email) VALUES ('cy@example.com')")
+    assert scalar(shop, "SELECT max(id) FROM pggit_base.users") == 3
+    objects = {r[0] for r in rows(shop, "SELECT object_name FROM pggit.versioned_objects")}
+    assert {"users", "products", "orders"} <= objects
+
+
+def test_init_is_idempotent(shop):
+    before = catalog_of(shop, "pggit_base")
+    assert "already" in scalar(shop, "SELECT pggit.init()")
+    assert catalog_of(shop, "pggit_base") == before
+
+
+def test_functions_refuse_to_run_before_init(pg):
+    for sql in ("SELECT pggit.create_branch('x')", "SELECT pggit.switch_branch('main')",
+                "SELECT pggit.delete_branch('x')"):
+        with pytest.raises(psycopg.errors.ObjectNotInPrerequisiteState, match="pggit: .*init"):
+            pg.execute(sql)
+
+
+def test_branch_is_a_full_copy(shop):
+    schema = scalar(shop, "SELECT pggit.create_branch('feature/users-api', 'main')")
+    assert schema.startswith("pggit_branch_feature_users_api")
+    assert catalog_of(shop, schema) == catalog_of(shop, "pggit_base")
+    assert rows(shop, f'SELECT * FROM "{schema}".orders ORDER BY id') == \
+        rows(shop, "SELECT * FROM pggit_base.orders ORDER BY id")
+    # foreign keys point inside the branch
+    targets = {r[0] for r in rows(shop, f"""
+        SELECT confrelid::regclass::text FROM pg_constraint
+         WHERE contype = 'f' AND connamespace = '{schema}'::regnamespace""")}
+    assert targets == {f"{schema}.users", f"{schema}.products"}
+    # its own sequences, continuing from main's values
+    shop.execute(f'INSERT INTO "{schema}".users (email) VALUES (%s)', ("new@example.com",))
+    assert scalar(shop, f'SELECT max(id) FROM "{schema}".users') == 3
+    assert scalar(shop, "SELECT max(id) FROM pggit_base.users") == 2
+    assert scalar(shop, "SELECT parent FROM pggit.list_branches() WHERE name = 'feature/users-api'") == "main"
+
+
+def test_changes_on_a_branch_leave_main_untouched(shop):
+    shop.execute("SELECT pggit.create_branch('feature')")
+    main_before = catalog_of(shop, "pggit_base")
+    main_rows = rows(shop, "SELECT * FROM pggit_base.users ORDER BY id")
+    main_seq = scalar(shop, "SELECT last_value FROM pggit_base.users_id_seq")
+
+    shop.execute("SELECT pggit.switch_branch('feature')")
+    assert scalar(shop, "SELECT pggit.current_branch()") == "feature"
+    shop.execute("ALTER TABLE users ADD COLUMN email_verified boolean DEFAULT false")
+    shop.execute("CREATE INDEX idx_users_email ON users (email)")
+    shop.execute("CREATE TABLE posts (id serial PRIMARY KEY, user_id int REFERENCES users(id), body text)")
+    shop.execute("INSERT INTO users (email, name) VALUES ('dee@example.com', 'Dee')")
+    shop.execute("INSERT INTO posts (user_id, body) VALUES (3, 'hello')")
+    assert scalar(shop, "SELECT count(*) FROM users WHERE NOT email_verified") == 3
+
+    assert catalog_of(shop, "pggit_base") == main_before
+    assert rows(shop, "SELECT * FROM pggit_base.users ORDER BY id") == main_rows
+    assert scalar(shop, "SELECT last_value FROM pggit_base.users_id_seq") == main_seq
+    assert scalar(shop, "SELECT to_regclass('pggit_base.posts')") is None
+
+    history = rows(shop, "SELECT branch_name, command_tag FROM pggit.version_history ORDER BY id")
+    assert ("feature", "ALTER TABLE") in history and ("feature", "CREATE INDEX") in history
+    assert ("feature", "CREATE TABLE") in history
+
+    shop.execute("SELECT pggit.switch_branch('main')")
+    assert scalar(shop, "SELECT count(*) FROM users") == 2
+    with pytest.raises(psycopg.errors.UndefinedColumn):
+        shop.execute("SELECT email_verified FROM users")
+
+
+def test_a_guc_only_session_reads_and_writes_the_branch_through_public(server, shop):
+    shop.execute("SELECT pggit.create_branch('feature')")
+    guc = connect(server, shop.info.dbname, options="-c pggit.current_branch=feature")
+    try:
+        guc.execute("INSERT INTO users (email, name) VALUES ('eve@example.com', 'Eve')")
+        guc.execute("UPDATE users SET name = 'Annie' WHERE id = 1")
+        assert rows(guc, "SELECT id, name FROM users ORDER BY id") == [(1, "Annie"), (2, "Bob"), (3, "Eve")]
+    finally:
+        guc.close()
+    assert rows(shop, "SELECT id, name FROM pggit_base.users ORDER BY id") == [(1, "Ann"), (2, "Bob")]
+    schema = scalar(shop, "SELECT schema_name FROM pggit.branches WHERE name = 'feature'")
+    assert scalar(shop, f'SELECT name FROM "{schema}".users WHERE id = 1') == "Annie"
+
+
+def test_a_table_created_in_public_on_main_is_adopted(shop):
+    shop.execute("CREATE TABLE tags (id serial PRIMARY KEY, label text)")
+    assert scalar(shop, "SELECT to_regclass('pggit_base.tags') IS NOT NULL")
+    assert scalar(shop, "SELECT relkind FROM pg_class WHERE oid = 'public.tags'::regclass") == "v"
+    shop.execute("INSERT INTO tags (label) VALUES ('x')")
+    assert scalar(shop, "SELECT label FROM pggit_base.tags") == "x"
+
+
+def test_switch_to_an_unknown_branch_changes_nothing(shop):
+    path = scalar(shop, "SHOW search_path")
+    with pytest.raises(psycopg.errors.UndefinedObject, match="pggit: branch 'nope' does not exist"):
+        shop.execute("SELECT pggit.switch_branch('nope')")
+    assert scalar(shop, "SHOW search_path") == path
+    assert scalar(shop, "SELECT pggit.current_branch()") == "main"
+
+
+def test_switching_back_and_forth_keeps_one_branch_schema_on_the_path(shop):
+    shop.execute("SELECT pggit.create_branch('a')")
+    shop.execute("SELECT pggit.switch_branch('a')")
+    shop.execute("SELECT pggit.switch_branch('main')")
+    shop.execute("SELECT pggit.switch_branch('a')")
+    assert scalar(shop, "SHOW search_path") == 'pggit_branch_a, "$user", public'
+
+
+def test_delete_branch(shop):
+    shop.execute("SELECT pggit.create_branch('gone')")
+    shop.execute("SELECT pggit.delete_branch('gone')")
+    assert scalar(shop, "SELECT count(*) FROM pggit.branches WHERE name = 'gone'") == 0
+    assert scalar(shop, "SELECT to_regnamespace('pggit_branch_gone')") is None
+    assert scalar(shop, "SELECT count(*) FROM users") == 2
+
+
+def test_delete_refuses_main_and_unmerged_work(shop):
+    with pytest.raises(psycopg.errors.ObjectNotInPrerequisiteState, match="pggit: branch main cannot"):
+        shop.execute("SELECT pggit.delete_branch('main')")
+    shop.execute("SELECT pggit.create_branch('work')")
+    shop.execute("ALTER TABLE pggit_branch_work.users ADD COLUMN extra int")
+    with pytest.raises(psycopg.errors.ObjectNotInPrerequisiteState, match="not merged"):
+        shop.execute("SELECT pggit.delete_branch('work')")
+    assert scalar(shop, "SELECT to_regnamespace('pggit_branch_work') IS NOT NULL")
+    shop.execute("SELECT pggit.delete_branch('work', force => true)")
+    assert scalar(shop, "SELECT to_regnamespace('pggit_branch_work')") is None
+
+
+HOSTILE = [
+    "it's", 'say "hi"', "a;DROP TABLE users;--", "with space", "ünïcödé-分支", "select", "table",
+    "x" * 200, "Feature/Users-API",
+]
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_hostile_names_work_and_are_quoted(shop, name):
+    schema = scalar(shop, "SELECT pggit.create_branch(%s)", (name,))
+    assert len(schema.encode()) <= 63
+    shop.execute("SELECT pggit.switch_branch(%s)", (name,))
+    assert scalar(shop, "SELECT count(*) FROM users") == 2
+    assert scalar(shop, "SELECT pggit.current_branch()") == name
+    shop.execute("SELECT pggit.switch_branch('main')")
+    shop.execute("SELECT pggit.delete_branch(%s)", (name,))
+    assert scalar(shop, "SELECT count(*) FROM pggit.branches") == 1
+
+
+@pytest.mark.parametrize("name, error", [
+    (None, "must not be empty"), ("", "must not be empty"), (" padded", "invalid branch name"),
+    ("x" * 201, "invalid branch name"), ("tab\there", "invalid branch name"), ("main", "already exists"),
+])
+def test_bad_names_fail_cleanly(shop, name, error):
+    before = catalog_of(shop, "pggit_base"), rows(shop, "SELECT * FROM pggit.branches")
+    schemas = scalar(shop, "SELECT count(*) FROM pg_namespace")
+    with pytest.raises(psycopg.Error, match=f"pggit: .*{error}"):
+        shop.execute("SELECT pggit.create_branch(%s)", (name,))
+    assert (catalog_of(shop, "pggit_base"), rows(shop, "SELECT * FROM pggit.branches")) == before
+    assert scalar(shop, "SELECT count(*) FROM pg_namespace") == schemas
+
+
+def test_two_names_with_the_same_slug_get_different_schemas(shop):
+    a = scalar(shop, "SELECT pggit.create_branch('feature/x')")
+    b = scalar(shop, "SELECT pggit.create_branch('feature-x')")
+    assert a != b
+
+
+def test_unknown_parent_fails_cleanly(shop):
+    with pytest.raises(psycopg.errors.UndefinedObject, match="pggit: branch 'nope' does not exist"):
+        shop.execute("SELECT pggit.create_branch('x', 'nope')")
+    assert scalar(shop, "SELECT count(*) FROM pggit.branches") == 1
+
+
+def test_branch_of_a_branch(shop):
+    shop.execute("SELECT pggit.create_branch('a')")
+    shop.execute("ALTER TABLE pggit_branch_a.users ADD COLUMN nick text")
+    schema = scalar(shop, "SELECT pggit.create_branch('b', 'a')")
+    assert catalog_of(shop, schema) == catalog_of(shop, "pggit_branch_a")
