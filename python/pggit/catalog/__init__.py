@@ -1,0 +1,147 @@
+"""Read one schema from pg_catalog into the model: one set-based query per object kind.
+
+The queries run with `search_path` set to the schema being read (then pg_catalog), so
+`pg_get_*def`, `format_type` and `::regclass` leave the schema's own objects
+unqualified and qualify everything else. The caller's search_path is restored after.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..model import (Column, Comment, Constraint, Function, Index, Policy, Privilege,
+                     Schema, Sequence, Table, Trigger, Type, View)
+from ..quoting import ident, qualified
+
+_HERE = Path(__file__).resolve().parent
+
+
+def _sql(name: str) -> str:
+    text = (_HERE / f"{name}.sql").read_text()
+    if name in ("depends", "comments"):
+        text = f"WITH objects AS (\n{_sql('objects')}\n)\n{text}"
+    return text
+
+
+def load_schema(db, schema: str) -> Schema:
+    """The model of `schema` as `db` sees it now."""
+    saved = db.query("SELECT current_setting('search_path') AS path")[0]["path"]
+    db.query("SELECT set_config('search_path', $1::text, false)", (f"{ident(schema)}, pg_catalog",))
+    try:
+        rows = {name: db.query(_sql(name), (schema,)) for name in _LOADERS}
+    finally:
+        db.query("SELECT set_config('search_path', $1::text, false)", (saved,))
+    objects = []
+    for name, loader in _LOADERS.items():
+        objects.extend(loader(rows[name], schema, rows))
+    deps: dict[str, list[str]] = {}
+    for row in rows["depends"]:
+        deps.setdefault(row["key"], []).append(row["ref"])
+    return Schema.of(objects, deps)
+
+
+def _json(value):
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _strip_prefix(text: str, marker: str, schema: str, name: str) -> str:
+    """Drop the schema from the one `marker + schema.name` that pg_get_*def always qualifies."""
+    return text.replace(marker + qualified(schema, name), marker + ident(name), 1)
+
+
+def _tables(rows, schema, all_rows):
+    columns: dict[str, list[Column]] = {}
+    for r in all_rows["columns"]:
+        collation = None
+        if r["collation"]:
+            nsp = r["collation_schema"]
+            collation = ident(r["collation"]) if nsp in ("pg_catalog", schema) else qualified(nsp, r["collation"])
+        columns.setdefault(r["table_name"], []).append(Column(
+            table=r["table_name"], name=r["name"], type=r["type"], collation=collation,
+            default=r["default"], not_null=r["not_null"], identity=r["identity"],
+            generated=r["generated"], local=r["local"], inherited=r["inhcount"] > 0))
+    for r in rows:
+        yield Table(name=r["name"], columns=columns.get(r["name"], []), kind=r["kind"],
+                    persistence=r["persistence"], partition_key=r["partition_key"],
+                    partition_of=r["partition_of"], partition_bound=r["partition_bound"],
+                    inherits=_json(r["inherits"]), rls_enabled=r["rls_enabled"],
+                    rls_forced=r["rls_forced"], options=_json(r["options"]))
+
+
+def _constraints(rows, schema, _):
+    for r in rows:
+        yield Constraint(table=r["table_name"], name=r["name"], type=r["type"], definition=r["definition"])
+
+
+def _indexes(rows, schema, _):
+    for r in rows:
+        definition = _strip_prefix(r["definition"], " ON ONLY ", schema, r["table_name"])
+        definition = _strip_prefix(definition, " ON ", schema, r["table_name"])
+        yield Index(table=r["table_name"], name=r["name"], definition=definition,
+                    table_type=r["table_type"])
+
+
+def _sequences(rows, schema, _):
+    for r in rows:
+        yield Sequence(**{k: r[k] for k in (
+            "name", "data_type", "start", "increment", "minvalue", "maxvalue", "cache", "cycle",
+            "owned_by_table", "owned_by_column")})
+
+
+def _views(rows, schema, _):
+    for r in rows:
+        yield View(name=r["name"], definition=r["definition"], materialized=r["materialized"],
+                   options=_json(r["options"]))
+
+
+def _functions(rows, schema, _):
+    for r in rows:
+        kind = "PROCEDURE " if r["is_procedure"] else "FUNCTION "
+        yield Function(name=r["name"], signature=r["signature"], is_procedure=r["is_procedure"],
+                       arguments=r["arguments"], result=r["result"],
+                       definition=_strip_prefix(r["definition"], kind, schema, r["name"]))
+
+
+def _triggers(rows, schema, _):
+    for r in rows:
+        yield Trigger(table=r["table_name"], name=r["name"], definition=r["definition"],
+                      enabled=r["enabled"], table_type=r["table_type"])
+
+
+def _types(rows, schema, _):
+    for r in rows:
+        yield Type(name=r["name"], kind=r["kind"], labels=_json(r["labels"]),
+                   attributes=_json(r["attributes"]), base_type=r["base_type"],
+                   not_null=r["not_null"], default=r["default"], constraints=_json(r["constraints"]))
+
+
+def _policies(rows, schema, _):
+    for r in rows:
+        yield Policy(table=r["table_name"], name=r["name"], permissive=r["permissive"],
+                     command=r["command"], roles=_json(r["roles"]), using_expr=r["using_expr"],
+                     check_expr=r["check_expr"])
+
+
+def _comments(rows, schema, _):
+    for r in rows:
+        yield Comment(target_type=r["object_type"], target_table=r["table_name"],
+                      target_name=r["name"], text=r["description"])
+
+
+def _privileges(rows, schema, _):
+    for r in rows:
+        yield Privilege(target_type=r["object_type"], target_name=r["name"], column=r["column_name"],
+                        privilege=r["privilege"], grantee=r["grantee"], grantable=r["grantable"])
+
+
+def _none(rows, schema, _):
+    return ()
+
+
+_LOADERS = {
+    "tables": _tables, "columns": _none, "constraints": _constraints, "indexes": _indexes,
+    "sequences": _sequences, "views": _views, "functions": _functions, "triggers": _triggers,
+    "types": _types, "policies": _policies, "comments": _comments, "privileges": _privileges,
+    "depends": _none,
+}

@@ -1,0 +1,239 @@
+"""Two schema models → the changes that turn the first into the second.
+
+The diff is set arithmetic: every kind is a dict keyed by object key, and `compare`
+gives added / removed / modified for any two such dicts. Each change carries its
+steps (SQL with the key it acts on, `drop` or `create`), which `render` orders.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .model import Column, Schema, Sequence, Table
+from .quoting import ident
+
+
+@dataclass
+class Step:
+    """One statement of a change: `drop` acts on the old object, `create` builds or alters the new."""
+
+    action: str
+    key: str
+    sql: str
+    alter: bool = False
+    after: list = field(default_factory=list)  # (action, key) pairs that must run first
+
+
+@dataclass
+class Change:
+    change_type: str
+    object_type: str
+    object_name: str
+    sql_to_sync: str
+    hazards: list[str] = field(default_factory=list)
+    steps: list[Step] = field(default_factory=list, repr=False, compare=False)
+
+
+def compare(old: dict, new: dict) -> tuple[list, list, list]:
+    """Keys added, removed and modified between two dicts of objects, each sorted."""
+    added = sorted(k for k in new if k not in old)
+    removed = sorted(k for k in old if k not in new)
+    modified = sorted(k for k in old if k in new and old[k] != new[k])
+    return added, removed, modified
+
+
+def _change(change_type, obj, steps, hazards=()) -> Change:
+    sql = "\n".join(s.sql for s in steps if s.sql)
+    return Change(change_type, obj.object_type, obj.object_name, sql, list(hazards), steps)
+
+
+def _drop(obj, hazards=()) -> Change:
+    return _change("removed", obj, [Step("drop", obj.key, obj.drop_sql())], hazards)
+
+
+def _create(obj, hazards=()) -> Change:
+    return _change("added", obj, [Step("create", obj.key, obj.create_sql())], hazards)
+
+
+def _recreate(old, new, hazards=()) -> Change:
+    steps = [Step("drop", old.key, old.drop_sql()), Step("create", new.key, new.create_sql())]
+    return _change("modified", new, steps, hazards)
+
+
+_HAZARDS = {
+    "TABLE": ["drops data"], "COLUMN": ["drops data"], "INDEX": ["builds index"],
+    "MATERIALIZED VIEW": ["drops data"],
+}
+
+
+def _simple(old: dict, new: dict) -> list[Change]:
+    """Kinds that are created, dropped, or dropped and recreated."""
+    added, removed, modified = compare(old, new)
+    out = [_drop(old[k], _HAZARDS.get(old[k].object_type, []) if old[k].object_type != "INDEX" else [])
+           for k in removed]
+    out += [_recreate(old[k], new[k], _creation_hazards(new[k])) for k in modified]
+    out += [_create(new[k], _creation_hazards(new[k])) for k in added]
+    return out
+
+
+def _creation_hazards(obj) -> list[str]:
+    if obj.object_type == "INDEX" or getattr(obj, "type", None) in ("p", "u", "x"):
+        return ["builds index"]
+    if obj.object_type == "CONSTRAINT":
+        return ["access exclusive lock"]
+    return []
+
+
+def _tables(old: Schema, new: Schema) -> list[Change]:
+    added, removed, modified = compare(old.tables, new.tables)
+    out = [_drop(old.tables[k], ["drops data"]) for k in removed]
+    out += [_create(new.tables[k]) for k in added]
+    for k in modified:
+        out.append(_table_change(old.tables[k], new.tables[k]))
+    return out
+
+
+def _recreated(old: Table, new: Table) -> bool:
+    """A table changing kind or partition key (or moving between parents) is rebuilt."""
+    if old.shape() == new.shape():
+        return False
+    return (old.kind, old.partition_key) != (new.kind, new.partition_key) or bool(
+        old.partition_of and new.partition_of)
+
+
+def _table_change(old: Table, new: Table) -> Change:
+    if not _recreated(old, new):
+        steps = []
+        if old.partition_of and not new.partition_of:
+            steps.append(Step("drop", old.key + "#partition",
+                              f"ALTER TABLE {old.partition_of} DETACH PARTITION {_name(old)};"))
+        if new.partition_of and not old.partition_of:
+            steps.append(Step("create", new.key + "#partition",
+                              f"ALTER TABLE {new.partition_of} ATTACH PARTITION {_name(new)} {new.partition_bound};"))
+        steps += [Step("create", new.key, sql, alter=True) for sql in _inherit_sql(old, new)]
+        steps += [Step("create", new.key, sql, alter=True) for sql in new.flag_sql(old)]
+        hazards = ["rewrites table"] if old.persistence != new.persistence else []
+        return _change("modified", new, steps, hazards + ["access exclusive lock"])
+    return _recreate(old, new, ["drops data"])
+
+
+def _name(table: Table) -> str:
+    return ident(table.name)
+
+
+def _inherit_sql(old: Table, new: Table) -> list[str]:
+    out = [f"ALTER TABLE {_name(new)} NO INHERIT {p};" for p in old.inherits if p not in new.inherits]
+    return out + [f"ALTER TABLE {_name(new)} INHERIT {p};" for p in new.inherits if p not in old.inherits]
+
+
+def _columns(old: Schema, new: Schema) -> list[Change]:
+    out = []
+    for name in sorted(set(old.tables) & set(new.tables)):
+        t_old, t_new = old.tables[name], new.tables[name]
+        if _recreated(t_old, t_new):
+            continue  # the table is recreated with its columns
+        out += _table_columns({c.key: c for c in t_old.columns}, {c.key: c for c in t_new.columns})
+    return out
+
+
+def _inherited_only(column: Column) -> bool:
+    return column.inherited and not column.local
+
+
+def _table_columns(old: dict, new: dict) -> list[Change]:
+    added, removed, modified = compare(old, new)
+    for k in sorted(set(old) & set(new)):
+        if _inherited_only(old[k]) and not _inherited_only(new[k]):
+            removed.append(k)  # the parent's column goes; this table gets its own
+            added.append(k)
+    out = []
+    for k in removed:
+        if _inherited_only(old[k]):
+            out.append(_change("removed", old[k], [Step("drop", k, "")]))
+        else:
+            out.append(_drop(old[k], ["drops data"]))
+    for k in modified:
+        if _inherited_only(new[k]) or k in added:
+            continue
+        statements = new[k].alter_sql(old[k])
+        if statements is None:
+            out.append(_recreate(old[k], new[k], ["drops data"]))
+        else:
+            hazards = ["rewrites table", "access exclusive lock"] if old[k].type != new[k].type else []
+            out.append(_change("modified", new[k], [Step("create", k, s, alter=True) for s in statements],
+                               hazards))
+    out += [_create(new[k]) for k in added if not _inherited_only(new[k])]
+    return out
+
+
+def _sequences(old: Schema, new: Schema) -> list[Change]:
+    added, removed, modified = compare(old.sequences, new.sequences)
+    out = [_drop(old.sequences[k]) for k in removed]
+    for k in added:
+        seq = new.sequences[k]
+        steps = [Step("create", k, seq.create_sql())]
+        if seq.owned_by_table:
+            steps.append(_owner_step(seq))
+        out.append(_change("added", seq, steps))
+    for k in modified:
+        a, b = old.sequences[k], new.sequences[k]
+        steps = []
+        if a.options_sql() != b.options_sql():
+            steps.append(Step("create", k, b.alter_sql(), alter=True))
+        if (a.owned_by_table, a.owned_by_column) != (b.owned_by_table, b.owned_by_column):
+            steps.append(_owner_step(b))
+        out.append(_change("modified", b, steps))
+    return out
+
+
+def _owner_step(seq: Sequence) -> Step:
+    after = [("create", f"COLUMN {seq.owned_by_table}.{seq.owned_by_column}"),
+             ("create", f"TABLE {seq.owned_by_table}")] if seq.owned_by_table else []
+    return Step("create", seq.key + "#owner", seq.owner_sql(), alter=True, after=after)
+
+
+def _functions(old: Schema, new: Schema) -> list[Change]:
+    added, removed, modified = compare(old.functions, new.functions)
+    out = [_drop(old.functions[k]) for k in removed]
+    for k in modified:
+        a, b = old.functions[k], new.functions[k]
+        if a.replaceable_by(b):
+            out.append(_change("modified", b, [Step("create", k, b.create_sql(), alter=True)]))
+        else:
+            out.append(_recreate(a, b))
+    return out + [_create(new.functions[k]) for k in added]
+
+
+def _types(old: Schema, new: Schema) -> list[Change]:
+    added, removed, modified = compare(old.types, new.types)
+    out = [_drop(old.types[k]) for k in removed]
+    for k in modified:
+        a, b = old.types[k], new.types[k]
+        statements = b.alter_sql(a)
+        if statements is None:
+            out.append(_recreate(a, b))
+        else:
+            out.append(_change("modified", b, [Step("create", k, s, alter=True) for s in statements]))
+    return out + [_create(new.types[k]) for k in added]
+
+
+def _comments_or_grants(old: dict, new: dict) -> list[Change]:
+    added, removed, modified = compare(old, new)
+    out = [_drop(old[k]) for k in removed]
+    for k in modified:
+        steps = [Step("create", k, new[k].create_sql(), alter=True)]
+        if new[k].object_type == "PRIVILEGE":
+            steps.insert(0, Step("drop", k, old[k].drop_sql()))
+        out.append(_change("modified", new[k], steps))
+    return out + [_create(new[k]) for k in added]
+
+
+def diff(old: Schema, new: Schema) -> list[Change]:
+    """The changes turning `old` into `new`, in a stable order (kind, then name)."""
+    changes = (_types(old, new) + _sequences(old, new) + _functions(old, new) + _tables(old, new)
+               + _columns(old, new))
+    for kind in ("constraints", "indexes", "views", "triggers", "policies"):
+        changes += _simple(getattr(old, kind), getattr(new, kind))
+    changes += _comments_or_grants(old.comments, new.comments)
+    changes += _comments_or_grants(old.privileges, new.privileges)
+    return changes
