@@ -1,0 +1,396 @@
+"""Routing: the views in the tracked schema that send each session to its branch's tables.
+
+For every table of branch main (schema `pggit_base`), `regenerate(db)` keeps, in the
+tracked schema `public`:
+
+- `pggit_routes.<table>()`, a `LANGUAGE sql STABLE` function with a *string* body: one
+  `UNION ALL` arm per branch that has the table, gated by
+  `WHERE pggit.current_branch() = '<branch>'`. It meets PostgreSQL's conditions for
+  inlining a set-returning SQL function (one SELECT, not volatile, not STRICT, not
+  SECURITY DEFINER, no SET clause, no arguments), so the planner replaces the call by its
+  body, pushes `WHERE id = $1` into every arm and uses each branch's indexes. A string
+  body records no dependency, so DDL on a branch table is never blocked by routing.
+- `public.<table>`, a view `SELECT * FROM pggit_routes.<table>()`: main's columns.
+- one INSTEAD OF INSERT OR UPDATE OR DELETE trigger on the view, whose plpgsql function
+  holds static SQL per branch (`IF branch = ... ELSIF ...`; plpgsql records no
+  dependency either) and returns the row actually written, so RETURNING works.
+- view column defaults that dispatch on the branch (see `_default_function`).
+
+Regeneration compares what it wants with what exists and only executes the difference,
+so running it twice executes nothing the second time, and it never drops a view whose
+columns did not change. Because routing bodies are not checked by PostgreSQL until they
+run, regeneration must follow every DDL on a tracked table (the event trigger calls it):
+until then a dropped branch table or column makes the routing function fail to plan.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from . import quoting
+from .errors import OBJECT_NOT_IN_PREREQUISITE_STATE, PggitError
+
+MAIN_SCHEMA = "pggit_base"
+TRACKED_SCHEMA = "public"
+ROUTES_SCHEMA = "pggit_routes"
+TRIGGER_NAME = "pggit_write"
+
+_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+_CATALOG_SQL = Path(__file__).resolve().parent / "catalog" / "routing.sql"
+
+_env = None
+
+
+def _templates() -> jinja2.Environment:
+    global _env
+    if _env is None:
+        _env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(_TEMPLATES)),
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            autoescape=False,
+        )
+        _env.filters["ident"] = quoting.ident
+        _env.filters["literal"] = quoting.literal
+    return _env
+
+
+def _render(template: str, **context) -> str:
+    return _templates().get_template(template).render(**context).strip()
+
+
+_queries = None
+
+
+def _query(name: str) -> str:
+    """One named query of catalog/routing.sql (the text after its `-- name:` line)."""
+    global _queries
+    if _queries is None:
+        _queries = {}
+        parts = re.split(r"^-- name: *(\w+) *$", _CATALOG_SQL.read_text(), flags=re.M)
+        for key, text in zip(parts[1::2], parts[2::2]):
+            _queries[key] = text.strip().rstrip(";")
+    return _queries[name]
+
+
+# --- what the catalog says ------------------------------------------------------------
+
+
+@dataclass
+class Column:
+    name: str
+    type_oid: int
+    type_sql: str
+    default_sql: str | None
+    identity: str  # '' | 'a' (always) | 'd' (by default)
+    generated: str  # '' | 's' (stored)
+    pk_position: int | None
+    cast_to_main: bool
+    cast_from_main: bool
+
+
+@dataclass
+class Table:
+    branch: str
+    schema: str
+    name: str
+    has_pk: bool = False
+    columns: dict[str, Column] = field(default_factory=dict)  # in attnum order
+
+    @property
+    def key(self) -> list[str]:
+        pk = [c for c in self.columns.values() if c.pk_position is not None]
+        return [c.name for c in sorted(pk, key=lambda c: c.pk_position)]
+
+
+def _read_tables(db) -> tuple[list[tuple[str, str]], dict[str, dict[str, Table]]]:
+    """Branches [(name, schema)] with main first, and {table: {branch: Table}}."""
+    branches = [(r["name"], r["schema_name"]) for r in db.query(_query("branches"), (MAIN_SCHEMA,))]
+    tables: dict[str, dict[str, Table]] = {}
+    for r in db.query(_query("columns"), (MAIN_SCHEMA,)):
+        per_branch = tables.setdefault(r["table_name"], {})
+        table = per_branch.get(r["branch"])
+        if table is None:
+            table = per_branch[r["branch"]] = Table(r["branch"], r["schema_name"], r["table_name"])
+        table.has_pk = bool(r["has_pk"])
+        table.columns[r["column_name"]] = Column(
+            name=r["column_name"],
+            type_oid=int(r["type_oid"]),
+            type_sql=r["type_sql"],
+            default_sql=r["default_sql"],
+            identity=r["identity"],
+            generated=r["generated"],
+            pk_position=r["pk_position"],
+            cast_to_main=bool(r["cast_to_main"]),
+            cast_from_main=bool(r["cast_from_main"]),
+        )
+    return branches, tables
+
+
+# --- what routing wants -----------------------------------------------------------------
+
+
+def _cast(source: Column, target: Column, direct: bool) -> str:
+    """How a value of `source`'s type becomes `target`'s: '' (same type), 'direct'
+    (a cast exists) or 'text' (through text I/O: enums and other types that exist once
+    per branch schema, or any pair without a cast)."""
+    if source.type_oid == target.type_oid:
+        return ""
+    return "direct" if direct else "text"
+
+
+@dataclass
+class ArmColumn:
+    """One of main's columns as one branch provides it."""
+
+    name: str  # main's column name (the view's)
+    main_type: str
+    branch_type: str | None  # None: the branch lacks the column (read as NULL)
+    read_cast: str  # branch → main
+    write_cast: str  # main → branch
+    writable: bool  # the branch column takes values (not generated)
+    identity_always: bool
+
+
+@dataclass
+class Arm:
+    branch: str
+    schema: str
+    columns: list[ArmColumn]
+    key: list[ArmColumn] | None  # the branch's primary key, when all of it is in the view
+    key_problem: str | None  # why UPDATE/DELETE are refused on this branch
+
+    @property
+    def insert_columns(self) -> list[ArmColumn]:
+        return [c for c in self.columns if c.branch_type is not None and c.writable]
+
+    @property
+    def overriding(self) -> bool:
+        return any(c.identity_always for c in self.insert_columns)
+
+
+@dataclass
+class Function:
+    name: str
+    result: str  # as pg_get_function_result prints it
+    body: str
+    sql: str  # CREATE OR REPLACE FUNCTION ...
+
+
+def _short(name: str, limit: int) -> str:
+    """`name` cut to at most `limit` UTF-8 bytes, on a character boundary."""
+    return name.encode()[:limit].decode(errors="ignore")
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:8]
+
+
+def _writer_name(table: str) -> str:
+    return f"{_short(table, 40)}__write_{_digest(table)}"
+
+
+def _default_name(table: str, column: str) -> str:
+    return f"{_short(table, 20)}__{_short(column, 20)}__default_{_digest(table, column)}"
+
+
+def _arms(branches, per_branch: dict[str, Table]) -> list[Arm]:
+    main = per_branch[branches[0][0]]
+    arms = []
+    for branch, schema in branches:
+        table = per_branch.get(branch)
+        if table is None:
+            continue
+        columns = []
+        for mc in main.columns.values():
+            bc = table.columns.get(mc.name)
+            columns.append(ArmColumn(
+                name=mc.name,
+                main_type=mc.type_sql,
+                branch_type=bc.type_sql if bc else None,
+                read_cast=_cast(bc, mc, bc.cast_to_main) if bc else "",
+                write_cast=_cast(mc, bc, bc.cast_from_main) if bc else "",
+                writable=bool(bc) and bc.generated == "",
+                identity_always=bool(bc) and bc.identity == "a",
+            ))
+        by_name = {c.name: c for c in columns if c.branch_type is not None}
+        key, problem = None, None
+        if not table.has_pk:
+            problem = "has no primary key"
+        elif not all(k in by_name for k in table.key):
+            problem = "has a primary key on columns that branch main lacks"
+        else:
+            key = [by_name[k] for k in table.key]
+        arms.append(Arm(branch, schema, columns, key, problem))
+    return arms
+
+
+def _route_function(table: str, main: Table, arms: list[Arm]) -> Function:
+    body = _render("routing_function.sql.j2", table=table, arms=arms)
+    columns = ", ".join(f"{quoting.ident(c.name)} {c.type_sql}" for c in main.columns.values())
+    result = f"TABLE({columns})"
+    sql = _render("routing_create_function.sql.j2", schema=ROUTES_SCHEMA, name=table,
+                  returns=result, language="sql", volatility="STABLE", body=body,
+                  search_path=None,
+                  comment=f"pggit: routes {table} to the session's branch (generated)")
+    return Function(table, result, body, sql)
+
+
+def _writer_function(table: str, arms: list[Arm]) -> Function:
+    name = _writer_name(table)
+    body = _render("routing_trigger.sql.j2", table=table, arms=arms)
+    sql = _render("routing_create_function.sql.j2", schema=ROUTES_SCHEMA, name=name,
+                  returns="trigger", language="plpgsql", volatility="VOLATILE", body=body,
+                  search_path="pg_catalog, pg_temp",
+                  comment=f"pggit: writes through {TRACKED_SCHEMA}.{table} to the session's branch (generated)")
+    return Function(name, "trigger", body, sql)
+
+
+def _default_function(table: str, column: Column, per_branch: dict[str, Table],
+                      arms: list[Arm]) -> Function | None:
+    """A view column's default: the default of the session's branch's own column.
+
+    An INSTEAD OF trigger cannot tell an omitted column from an explicit NULL: NEW holds
+    NULL for both. The rewriter, though, fills omitted columns of a view with the view's
+    column defaults before the trigger runs. So the view column gets a default, and it
+    must be the *branch's* default (a branch never shares main's sequences): a function
+    that picks the branch's default expression by `pggit.current_branch()`. Explicit
+    NULLs stay NULL; `DEFAULT` in INSERT and UPDATE works. Only the chosen arm of the CASE
+    is evaluated, so no other branch's sequence advances. Its string body records no
+    dependency on the branches' sequences. None when no branch has a default for it.
+    """
+    choices = []
+    for arm in arms:
+        bc = per_branch[arm.branch].columns.get(column.name)
+        if bc is not None and bc.default_sql is not None:
+            cast = _cast(bc, column, bc.cast_to_main)
+            choices.append((arm.branch, bc.default_sql, cast))
+    if not choices:
+        return None
+    name = _default_name(table, column.name)
+    body = _render("routing_default.sql.j2", choices=choices, type_sql=column.type_sql)
+    sql = _render("routing_create_function.sql.j2", schema=ROUTES_SCHEMA, name=name,
+                  returns=column.type_sql, language="sql", volatility="VOLATILE", body=body,
+                  search_path="pg_catalog, pg_temp",
+                  comment=f"pggit: the default of {table}.{column.name} on the session's branch (generated)")
+    return Function(name, column.type_sql, body, sql)
+
+
+# --- regeneration -------------------------------------------------------------------
+
+
+def _same(a: str, b: str) -> bool:
+    return " ".join(a.split()) == " ".join(b.split())
+
+
+def regenerate(db) -> None:
+    """Make the routing objects match the branches and main's tables (see module doc)."""
+    saved = db.query("SELECT current_setting('search_path') AS path")[0]["path"]
+    db.query("SELECT set_config('search_path', 'pg_catalog, pg_temp', false)")
+    failed = True
+    try:
+        _regenerate(db)
+        failed = False
+    finally:
+        try:
+            db.query("SELECT set_config('search_path', $1::text, false)", (saved,))
+        except Exception:
+            if not failed:
+                raise
+
+
+def _regenerate(db) -> None:
+    # The install script makes the schema; this keeps an older database working.
+    if not db.query("SELECT 1 FROM pg_namespace WHERE nspname = $1::name", (ROUTES_SCHEMA,)):
+        db.execute(f"CREATE SCHEMA {quoting.ident(ROUTES_SCHEMA)}")
+    branches, tables = _read_tables(db)
+    main_branch = branches[0][0] if branches and branches[0][1] == MAIN_SCHEMA else None
+    relations = {r["name"]: r for r in db.query(_query("relations"), (TRACKED_SCHEMA, ROUTES_SCHEMA))}
+    functions = {r["name"]: r for r in db.query(_query("functions"), (ROUTES_SCHEMA,))}
+
+    # What we want, table by table.
+    want_functions: dict[str, Function] = {}
+    want_views: dict[str, dict] = {}
+    for table in sorted(tables):
+        per_branch = tables[table]
+        main = per_branch.get(main_branch)
+        if main is None or not main.columns:
+            continue  # a table without columns cannot be a function's result
+        rel = relations.get(table)
+        if rel is not None and not rel["routed"]:
+            raise PggitError(
+                f"{TRACKED_SCHEMA}.{table} exists and is not a routing view, so branch main's "
+                f"table {table} cannot be routed",
+                hint=f"rename or drop {TRACKED_SCHEMA}.{table}, then run pggit._regenerate_routing()",
+                sqlstate=OBJECT_NOT_IN_PREREQUISITE_STATE)
+        arms = _arms(branches, per_branch)
+        route = _route_function(table, main, arms)
+        writer = _writer_function(table, arms)
+        defaults = {}
+        for column in main.columns.values():
+            fn = _default_function(table, column, per_branch, arms)
+            if fn is not None:
+                want_functions[fn.name] = fn
+                defaults[column.name] = f"{quoting.ident(ROUTES_SCHEMA)}.{quoting.ident(fn.name)}()"
+        want_functions[route.name] = route
+        want_functions[writer.name] = writer
+        want_views[table] = {"route": route, "writer": writer, "defaults": defaults}
+
+    def changed(fn: Function) -> bool:  # exists with another result type: drop, create
+        have = functions.get(fn.name)
+        return have is not None and (have["args"] != "" or not _same(have["result"], fn.result))
+
+    statements: list[str] = []
+    # 1. Views that go: their table left main, or their columns change.
+    for name, rel in sorted(relations.items()):
+        if rel["routed"] and (name not in want_views or changed(want_views[name]["route"])):
+            statements.append(f"DROP VIEW {quoting.qualified(TRACKED_SCHEMA, name)}")
+            relations.pop(name)
+    # 2. Defaults that go or change on views that stay (before their functions go).
+    for name, want in want_views.items():
+        rel = relations.get(name)
+        if rel is None:
+            continue
+        have = dict(zip(rel["default_columns"], rel["default_exprs"]))
+        view = quoting.qualified(TRACKED_SCHEMA, name)
+        for column, expr in have.items():
+            if column not in want["defaults"]:
+                statements.append(f"ALTER VIEW {view} ALTER COLUMN {quoting.ident(column)} DROP DEFAULT")
+        want["set_defaults"] = {c: e for c, e in want["defaults"].items() if have.get(c) != e}
+    # 3. Functions that go: not wanted, or their result type changes.
+    for name, have in sorted(functions.items()):
+        fn = want_functions.get(name)
+        if fn is None or changed(fn):
+            statements.append(
+                f"DROP FUNCTION {quoting.qualified(ROUTES_SCHEMA, name)}({have['args']})")
+            functions.pop(name)
+    # 4. Functions that come or change.
+    for name, fn in sorted(want_functions.items()):
+        have = functions.get(name)
+        if have is None or have["body"] != fn.body:
+            statements.append(fn.sql)
+    # 5. Views, their defaults and their trigger.
+    for name, want in sorted(want_views.items()):
+        rel = relations.get(name)
+        if rel is None:
+            want["set_defaults"] = want["defaults"]
+        have_triggers = dict(zip(rel["trigger_names"], rel["trigger_functions"])) if rel else {}
+        statements.append(_render(
+            "routing_view.sql.j2",
+            schema=TRACKED_SCHEMA, table=name, routes=ROUTES_SCHEMA,
+            create=rel is None,
+            defaults=want["set_defaults"],
+            trigger=TRIGGER_NAME,
+            writer=want["writer"].name,
+            trigger_ok=have_triggers.get(TRIGGER_NAME) == want["writer"].name,
+            trigger_exists=TRIGGER_NAME in have_triggers,
+        ))
+    script = "\n".join(s.rstrip().rstrip(";") + ";" for s in statements if s.strip())
+    if script:
+        db.execute(script)

@@ -1,0 +1,357 @@
+"""Routing views: a session that only sets pggit.current_branch reads and writes its
+branch's tables through public.<table>, with the branch's indexes and sequences.
+
+Branches are made by hand here (schemas, copies, pggit.branches rows), so these tests
+depend on nothing but the routing layer.
+"""
+
+import psycopg
+import pytest
+
+from conftest import scalar
+
+MAIN = """
+CREATE TABLE pggit_base.teams (id int PRIMARY KEY, title text NOT NULL);
+CREATE TABLE pggit_base.users (
+    id      serial PRIMARY KEY,
+    name    text NOT NULL DEFAULT 'anon',
+    email   text DEFAULT 'nobody@example.com',
+    team_id int REFERENCES pggit_base.teams (id)
+);
+CREATE INDEX users_email ON pggit_base.users (email);
+INSERT INTO pggit_base.teams VALUES (1, 'core');
+INSERT INTO pggit_base.users (name, email, team_id)
+SELECT 'main-' || g, 'main' || g || '@example.com', 1 FROM generate_series(1, 50) g;
+"""
+
+
+def qi(name):
+    return '"' + name.replace('"', '""') + '"'
+
+
+def add_branch(conn, branch, schema, tables=("teams", "users"), seq_start=1000):
+    """A branch made the way create_branch will: copies of main's tables, its own sequences."""
+    conn.execute(f"CREATE SCHEMA {qi(schema)}")
+    for table in tables:
+        conn.execute(f"CREATE TABLE {qi(schema)}.{qi(table)} "
+                     f"(LIKE pggit_base.{qi(table)} INCLUDING ALL)")
+        conn.execute(f"INSERT INTO {qi(schema)}.{qi(table)} SELECT * FROM pggit_base.{qi(table)}")
+    if "users" in tables:
+        conn.execute(f"""
+            CREATE SEQUENCE {qi(schema)}.users_id_seq START {seq_start} OWNED BY {qi(schema)}.users.id;
+            ALTER TABLE {qi(schema)}.users ALTER COLUMN id SET DEFAULT nextval('{qi(schema)}.users_id_seq');
+        """)
+    conn.execute("INSERT INTO pggit.branches (name, schema_name) VALUES (%s, %s)", (branch, schema))
+
+
+def regenerate(conn):
+    conn.execute("SELECT pggit._regenerate_routing()")
+
+
+@pytest.fixture
+def routed(pg):
+    """main with teams and users, branch 'feature' with copies, routing generated."""
+    pg.execute(MAIN)
+    add_branch(pg, "feature", "pggit_branch_feature")
+    regenerate(pg)
+    return pg
+
+
+@pytest.fixture
+def feature(routed, other_session):
+    """A session whose only tie to the branch is the setting."""
+    other_session.execute("SET pggit.current_branch = 'feature'")
+    return other_session
+
+
+def plan(conn, sql, params=None):
+    return "\n".join(r[0] for r in conn.execute("EXPLAIN " + sql, params))
+
+
+# --- reading and writing --------------------------------------------------------------
+
+
+def test_the_view_shows_mains_columns(routed):
+    cols = [r[0] for r in routed.execute(
+        "SELECT attname FROM pg_attribute WHERE attrelid = 'public.users'::regclass "
+        "AND attnum > 0 ORDER BY attnum")]
+    assert cols == ["id", "name", "email", "team_id"]
+    assert scalar(routed, "SELECT relkind FROM pg_class WHERE oid = 'public.users'::regclass") == "v"
+
+
+def test_reads_follow_the_session_branch(routed, feature):
+    feature.execute("UPDATE pggit_branch_feature.users SET name = 'branch-' || id")
+    assert scalar(feature, "SELECT name FROM users WHERE id = 3") == "branch-3"
+    assert scalar(routed, "SELECT name FROM users WHERE id = 3") == "main-3"
+    assert scalar(feature, "SELECT count(*) FROM users") == 50
+    feature.execute("SET pggit.current_branch = 'main'")
+    assert scalar(feature, "SELECT name FROM users WHERE id = 3") == "main-3"
+
+
+def test_insert_update_delete_with_returning_hit_the_branch_only(routed, feature):
+    row = feature.execute(
+        "INSERT INTO users (name, email) VALUES ('ann', 'ann@x') RETURNING *").fetchone()
+    assert row == (1000, "ann", "ann@x", None)
+    row = feature.execute(
+        "UPDATE users SET name = 'anne' WHERE id = 1000 RETURNING id, name").fetchone()
+    assert row == (1000, "anne")
+    row = feature.execute("DELETE FROM users WHERE id = 7 RETURNING *").fetchone()
+    assert row == (7, "main-7", "main7@example.com", 1)
+    cur = feature.execute("UPDATE users SET email = 'e' WHERE id < 5")
+    assert cur.rowcount == 4
+    assert scalar(feature, "SELECT count(*) FROM pggit_branch_feature.users") == 50
+    assert scalar(feature, "SELECT name FROM pggit_branch_feature.users WHERE id = 1000") == "anne"
+    # main untouched
+    assert scalar(routed, "SELECT count(*) FROM pggit_base.users") == 50
+    assert scalar(routed, "SELECT count(*) FROM pggit_base.users WHERE id = 7") == 1
+    assert scalar(routed, "SELECT count(*) FROM pggit_base.users WHERE email = 'e'") == 0
+    assert scalar(routed, "SELECT count(*) FROM users WHERE id = 1000") == 0
+
+
+def test_defaults_and_serials_come_from_the_sessions_branch(routed, feature):
+    main_seq_before = scalar(routed, "SELECT last_value FROM pggit_base.users_id_seq")
+    assert feature.execute("INSERT INTO users (email) VALUES (NULL) RETURNING id, name, email"
+                           ).fetchone() == (1000, "anon", None)  # explicit NULL stays NULL
+    assert feature.execute("INSERT INTO users DEFAULT VALUES RETURNING id, email"
+                           ).fetchone() == (1001, "nobody@example.com")
+    assert scalar(routed, "SELECT last_value FROM pggit_base.users_id_seq") == main_seq_before
+    assert scalar(routed, "INSERT INTO users (name) VALUES ('m') RETURNING id") == 51
+    assert scalar(routed, "SELECT last_value FROM pggit_branch_feature.users_id_seq") == 1001
+    # A branch's own default wins over main's.
+    routed.execute("ALTER TABLE pggit_branch_feature.users ALTER COLUMN name SET DEFAULT 'feat'")
+    regenerate(routed)
+    assert scalar(feature, "INSERT INTO users (email) VALUES ('f') RETURNING name") == "feat"
+    assert scalar(routed, "INSERT INTO users (email) VALUES ('f') RETURNING name") == "anon"
+    assert scalar(feature, "UPDATE users SET name = DEFAULT WHERE id = 1 RETURNING name") == "feat"
+
+
+def test_constraints_of_the_branch_table_apply(routed, feature):
+    with pytest.raises(psycopg.errors.NotNullViolation):
+        feature.execute("INSERT INTO users (name) VALUES (NULL)")
+    with pytest.raises(psycopg.errors.UniqueViolation):
+        feature.execute("INSERT INTO users (id, name) VALUES (1, 'dup')")
+
+
+def test_writing_on_a_branch_without_the_table_is_a_pggit_error(routed, other_session):
+    other_session.execute("SET pggit.current_branch = 'nowhere'")
+    assert scalar(other_session, "SELECT count(*) FROM users") == 0
+    with pytest.raises(psycopg.errors.UndefinedTable, match="pggit: branch nowhere has no table users"):
+        other_session.execute("INSERT INTO users (name) VALUES ('x')")
+
+
+# --- the planner sees through the routing -----------------------------------------------
+
+
+def test_point_lookup_uses_the_branch_index(feature):
+    text = plan(feature, "SELECT * FROM users WHERE id = 5")
+    assert "Function Scan" not in text
+    assert "Index Scan using users_pkey on users" in text
+    assert "pggit_branch_feature" in plan(feature, "VERBOSE SELECT * FROM users WHERE id = 5")
+    text = plan(feature, "SELECT * FROM users WHERE email = 'x'")
+    assert "Seq Scan" not in text and "users_email_idx" in text
+
+
+@pytest.mark.parametrize("mode", ["auto", "force_generic_plan"])
+def test_prepared_lookup_uses_the_branch_index(feature, mode):
+    feature.execute(f"SET plan_cache_mode = {mode}")
+    feature.execute("PREPARE q(int) AS SELECT * FROM users WHERE id = $1")
+    for i in range(8):
+        assert feature.execute(f"EXECUTE q({i + 1})").fetchone()[0] == i + 1
+    text = plan(feature, "EXECUTE q(5)")
+    assert "Function Scan" not in text
+    assert "Index Scan using users_pkey on users" in text
+    assert "$1" in text if mode == "force_generic_plan" else True
+    assert "Seq Scan" not in text
+
+
+# --- DDL is never blocked -----------------------------------------------------------------
+
+
+def test_no_routing_object_depends_on_a_branch_table(routed):
+    deps = scalar(routed, """
+        SELECT count(*) FROM pg_depend d
+          JOIN pg_class c ON d.refclassid = 'pg_class'::regclass AND c.oid = d.refobjid
+          JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE n.nspname IN ('pggit_base', 'pggit_branch_feature')
+           AND ((d.classid = 'pg_proc'::regclass AND d.objid IN (
+                   SELECT p.oid FROM pg_proc p WHERE p.pronamespace = 'pggit_routes'::regnamespace))
+             OR (d.classid = 'pg_rewrite'::regclass AND d.objid IN (
+                   SELECT r.oid FROM pg_rewrite r WHERE r.ev_class = 'public.users'::regclass)))""")
+    assert deps == 0
+
+
+def test_ddl_on_a_branch_table_is_not_blocked(routed, feature):
+    routed.execute("ALTER TABLE pggit_branch_feature.users ADD COLUMN x int DEFAULT 7")
+    regenerate(routed)
+    assert scalar(feature, "INSERT INTO users (name) VALUES ('a') RETURNING id") == 1000
+    assert scalar(feature, "SELECT x FROM pggit_branch_feature.users WHERE id = 1000") == 7
+    routed.execute("ALTER TABLE pggit_branch_feature.users DROP COLUMN x")
+    routed.execute("ALTER TABLE pggit_branch_feature.users DROP COLUMN email")
+    regenerate(routed)
+    # main's column the branch lacks reads as NULL; writes ignore it
+    assert feature.execute("SELECT id, email FROM users WHERE id = 1000").fetchone() == (1000, None)
+    assert scalar(feature, "UPDATE users SET name = 'b', email = 'z' WHERE id = 1000 RETURNING name") == "b"
+    assert scalar(routed, "SELECT email FROM users WHERE id = 3") == "main3@example.com"
+
+
+def test_dropping_a_branch_schema(routed, feature):
+    routed.execute("DELETE FROM pggit.branches WHERE name = 'feature'")
+    regenerate(routed)
+    routed.execute("DROP SCHEMA pggit_branch_feature CASCADE")
+    assert scalar(routed, "SELECT count(*) FROM users") == 50
+    assert scalar(feature, "SELECT count(*) FROM users") == 0
+    assert "pggit_branch_feature" not in scalar(
+        routed, "SELECT string_agg(prosrc, ' ') FROM pg_proc WHERE pronamespace = 'pggit_routes'::regnamespace")
+
+
+def test_a_table_dropped_from_main_leaves_public(routed):
+    routed.execute("ALTER TABLE pggit_base.users DROP CONSTRAINT users_team_id_fkey")
+    routed.execute("DROP TABLE pggit_base.teams")
+    regenerate(routed)
+    assert scalar(routed, "SELECT to_regclass('public.teams')") is None
+    assert scalar(routed, "SELECT count(*) FROM pg_proc WHERE pronamespace = 'pggit_routes'::regnamespace "
+                          "AND proname LIKE 'teams%'") == 0
+    assert scalar(routed, "SELECT count(*) FROM users") == 50
+
+
+def test_a_column_added_on_main_appears_in_the_view(routed, feature):
+    routed.execute("ALTER TABLE pggit_base.users ADD COLUMN age int DEFAULT 3")
+    regenerate(routed)
+    assert scalar(routed, "INSERT INTO users (name) VALUES ('x') RETURNING age") == 3
+    assert feature.execute("INSERT INTO users (name, age) VALUES ('x', 5) RETURNING id, age"
+                           ).fetchone() == (1000, None)  # the branch has no such column
+
+
+def test_regenerate_is_idempotent(routed):
+    def state():
+        return routed.execute("""
+            SELECT (SELECT array_agg((oid, xmin::text)::text ORDER BY oid) FROM pg_proc
+                     WHERE pronamespace = 'pggit_routes'::regnamespace),
+                   (SELECT array_agg((oid, xmin::text)::text ORDER BY oid) FROM pg_class
+                     WHERE relnamespace = 'public'::regnamespace),
+                   (SELECT array_agg((oid, xmin::text)::text ORDER BY oid) FROM pg_attrdef
+                     WHERE adrelid = 'public.users'::regclass),
+                   (SELECT array_agg((oid, xmin::text)::text ORDER BY oid) FROM pg_trigger
+                     WHERE tgrelid = 'public.users'::regclass)""").fetchone()
+
+    before = state()
+    regenerate(routed)
+    regenerate(routed)
+    assert state() == before
+
+
+def test_regenerate_works_outside_the_server(routed):
+    from pggit import routing
+    from pggit.db import PsycopgDb
+
+    routed.execute("DROP VIEW public.teams")
+    routing.regenerate(PsycopgDb(routed))
+    assert scalar(routed, "SELECT count(*) FROM teams") == 1
+    assert scalar(routed, "SHOW search_path") == '"$user", public'
+
+
+def test_regenerate_refuses_to_replace_a_users_own_relation(routed):
+    routed.execute("DROP VIEW public.teams; CREATE TABLE public.teams (x int)")
+    with pytest.raises(psycopg.errors.ObjectNotInPrerequisiteState, match="pggit: public.teams exists"):
+        regenerate(routed)
+    assert scalar(routed, "SELECT relkind FROM pg_class WHERE oid = 'public.teams'::regclass") == "r"
+
+
+# --- table shapes ----------------------------------------------------------------------------
+
+
+def test_a_table_without_primary_key_reads_and_inserts_but_refuses_update(pg, other_session):
+    pg.execute("CREATE TABLE pggit_base.log (at int, msg text)")
+    add_branch(pg, "feature", "pggit_branch_feature", tables=("log",))
+    regenerate(pg)
+    other_session.execute("SET pggit.current_branch = 'feature'")
+    assert scalar(other_session, "INSERT INTO log VALUES (1, 'a') RETURNING msg") == "a"
+    assert scalar(pg, "SELECT count(*) FROM log") == 0
+    with pytest.raises(psycopg.errors.FeatureNotSupported,
+                       match="pggit: cannot update rows of log .* has no primary key"):
+        other_session.execute("UPDATE log SET msg = 'b'")
+    with pytest.raises(psycopg.errors.FeatureNotSupported, match="pggit: cannot delete"):
+        other_session.execute("DELETE FROM log")
+
+
+def test_types_that_differ_on_a_branch_are_cast_to_mains(pg, other_session):
+    pg.execute("""
+        CREATE TYPE pggit_base.mood AS ENUM ('sad', 'happy');
+        CREATE TABLE pggit_base.t (id int PRIMARY KEY, n int, m pggit_base.mood, only_main text);
+        INSERT INTO pggit_base.t VALUES (1, 1, 'sad', 'x');
+        CREATE SCHEMA pggit_branch_b;
+        CREATE TYPE pggit_branch_b.mood AS ENUM ('sad', 'happy', 'meh');
+        CREATE TABLE pggit_branch_b.t (id bigint PRIMARY KEY, n numeric, m pggit_branch_b.mood, extra int);
+        INSERT INTO pggit_branch_b.t VALUES (1, 2.4, 'happy', 9);
+        INSERT INTO pggit.branches (name, schema_name) VALUES ('b', 'pggit_branch_b');
+    """)
+    regenerate(pg)
+    other_session.execute("SET pggit.current_branch = 'b'")
+    assert other_session.execute("SELECT id, n, m::text, only_main FROM t").fetchone() == (1, 2, "happy", None)
+    assert other_session.execute(
+        "INSERT INTO t (id, n, m) VALUES (2, 3, 'sad') RETURNING id, n, m::text").fetchone() == (2, 3, "sad")
+    assert other_session.execute(
+        "UPDATE t SET m = 'happy' WHERE id = 2 RETURNING m::text").fetchone() == ("happy",)
+    assert "Index Scan" in plan(other_session, "SELECT * FROM t WHERE id = 1")
+
+
+def test_identity_and_generated_columns(pg, other_session):
+    pg.execute("""
+        CREATE TABLE pggit_base.g (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                                   a int, twice int GENERATED ALWAYS AS (a * 2) STORED);
+        CREATE SCHEMA pggit_branch_g;
+        CREATE TABLE pggit_branch_g.g (id int GENERATED ALWAYS AS IDENTITY (START 500) PRIMARY KEY,
+                                       a int, twice int GENERATED ALWAYS AS (a * 2) STORED);
+        INSERT INTO pggit.branches (name, schema_name) VALUES ('g', 'pggit_branch_g');
+    """)
+    regenerate(pg)
+    other_session.execute("SET pggit.current_branch = 'g'")
+    assert other_session.execute("INSERT INTO g (a) VALUES (4) RETURNING *").fetchone() == (500, 4, 8)
+    assert pg.execute("INSERT INTO g (a) VALUES (1) RETURNING *").fetchone() == (1, 1, 2)
+    assert other_session.execute("UPDATE g SET a = 5 RETURNING *").fetchone() == (500, 5, 10)
+    with pytest.raises(psycopg.errors.GeneratedAlways, match="pggit: column id"):
+        other_session.execute("UPDATE g SET id = 3")
+
+
+NAMES = [
+    ("feature/users-api", "pggit_branch_feature_users_api", "user", "select"),
+    ("it's \"quoted\"", "pggit_branch_it's \"q\"", "My Table", "Order By"),
+    ("ünïcødé ✓", "pggit_branch_ünï", "tablé ✓", "naïve col"),
+    ("a%b; drop", "pggit_branch_a b", "we'ird\\name", "x%s$1"),
+]
+
+
+def lit(value):
+    return "'" + value.replace("'", "''") + "'"
+
+
+@pytest.mark.parametrize("branch,schema,table,column", NAMES)
+def test_hostile_names(pg, other_session, branch, schema, table, column):
+    # No query parameters below: psycopg would read a % inside a quoted name as one.
+    pg.execute(f"""
+        CREATE TABLE pggit_base.{qi(table)} ({qi(column)} serial PRIMARY KEY, "end" text DEFAULT 'd');
+        CREATE INDEX ON pggit_base.{qi(table)} ("end");
+        INSERT INTO pggit_base.{qi(table)} ("end") VALUES ('main');
+        CREATE SCHEMA {qi(schema)};
+        CREATE TABLE {qi(schema)}.{qi(table)} (LIKE pggit_base.{qi(table)} INCLUDING ALL);
+        CREATE SEQUENCE {qi(schema)}.s START 70 OWNED BY {qi(schema)}.{qi(table)}.{qi(column)};
+        ALTER TABLE {qi(schema)}.{qi(table)} ALTER COLUMN {qi(column)}
+            SET DEFAULT nextval({lit(qi(schema) + '.s')}::regclass);
+        INSERT INTO pggit.branches (name, schema_name) VALUES ({lit(branch)}, {lit(schema)});
+    """)
+    regenerate(pg)
+    regenerate(pg)
+    other_session.execute(f"SELECT set_config('pggit.current_branch', {lit(branch)}, false)")
+    view = f"public.{qi(table)}"
+    one = other_session.execute
+    assert one(f"INSERT INTO {view} (\"end\") VALUES ('b') RETURNING *").fetchone() == (70, "b")
+    assert one(f"UPDATE {view} SET \"end\" = 'c' WHERE {qi(column)} = 70 RETURNING \"end\""
+               ).fetchone() == ("c",)
+    assert one(f"SELECT * FROM {view}").fetchall() == [(70, "c")]
+    assert pg.execute(f"SELECT * FROM {view}").fetchall() == [(1, "main")]
+    assert "Index Scan" in plan(other_session, f"SELECT * FROM {view} WHERE {qi(column)} = 70")
+    assert one(f"DELETE FROM {view} RETURNING {qi(column)}").fetchall() == [(70,)]
+    with pytest.raises(psycopg.errors.UndefinedTable, match="pggit: branch nowhere has no table"):
+        other_session.execute("SET pggit.current_branch = 'nowhere'")
+        one(f"DELETE FROM {view}")  # no rows: the trigger never runs
+        one(f"INSERT INTO {view} DEFAULT VALUES")
