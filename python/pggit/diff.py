@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .model import Column, Schema, Sequence, Table
-from .quoting import ident
+from .quoting import ident, literal
 
 
 @dataclass
@@ -21,6 +21,7 @@ class Step:
     key: str
     sql: str
     alter: bool = False
+    breaks: str = ""  # "type": a column changes type; "all": a column is rebuilt at the end
     after: list = field(default_factory=list)  # (action, key) pairs that must run first
 
 
@@ -132,7 +133,8 @@ def _columns(old: Schema, new: Schema) -> list[Change]:
         t_old, t_new = old.tables[name], new.tables[name]
         if _recreated(t_old, t_new):
             continue  # the table is recreated with its columns
-        out += _table_columns({c.key: c for c in t_old.columns}, {c.key: c for c in t_new.columns})
+        detached = bool(t_old.partition_of and not t_new.partition_of)
+        out += _table_columns(t_old, t_new, detached, old.sequences)
     return out
 
 
@@ -140,30 +142,88 @@ def _inherited_only(column: Column) -> bool:
     return column.inherited and not column.local
 
 
-def _table_columns(old: dict, new: dict) -> list[Change]:
+def _table_columns(t_old: Table, t_new: Table, detached: bool, sequences: dict) -> list[Change]:
+    old, new = {c.key: c for c in t_old.columns}, {c.key: c for c in t_new.columns}
     added, removed, modified = compare(old, new)
     for k in sorted(set(old) & set(new)):
-        if _inherited_only(old[k]) and not _inherited_only(new[k]):
+        if _inherited_only(old[k]) and not _inherited_only(new[k]) and not detached:
             removed.append(k)  # the parent's column goes; this table gets its own
             added.append(k)
-    out = []
+    out, moved = [], _moved_columns(t_old, t_new, added, removed)
     for k in removed:
         if _inherited_only(old[k]):
             out.append(_change("removed", old[k], [Step("drop", k, "")]))
         else:
             out.append(_drop(old[k], ["drops data"]))
     for k in modified:
-        if _inherited_only(new[k]) or k in added:
+        if _inherited_only(new[k]) or k in added or k in moved:
             continue
         statements = new[k].alter_sql(old[k])
         if statements is None:
             out.append(_recreate(old[k], new[k], ["drops data"]))
         else:
-            hazards = ["rewrites table", "access exclusive lock"] if old[k].type != new[k].type else []
-            out.append(_change("modified", new[k], [Step("create", k, s, alter=True) for s in statements],
-                               hazards))
-    out += [_create(new[k]) for k in added if not _inherited_only(new[k])]
+            retype = old[k].type != new[k].type
+            hazards = ["rewrites table", "access exclusive lock"] if retype else []
+            steps = [Step("create", k, s, alter=True, breaks="type" if retype else "") for s in statements]
+            out.append(_change("modified", new[k], steps, hazards))
+    tail = []
+    for k in [c.key for c in t_new.columns]:
+        if k in moved:
+            out.append(_move(old[k], new[k], sequences))
+        elif k in added and not _inherited_only(new[k]):
+            out.append(_create(new[k]))
+        else:
+            continue
+        for s in out[-1].steps:
+            s.after += [("create", t) for t in tail]
+        tail.append(k)
     return out
+
+
+def _moved_columns(t_old: Table, t_new: Table, added: list, removed: list) -> set:
+    """Columns to rebuild at the end so that the column order ends up as in t_new.
+
+    Columns keep their place while new order and old order agree; from the first
+    difference (or the first column that must be dropped and re-added) on, every
+    remaining column is re-added at the end, in order. Only for plain tables.
+    """
+    if t_old.kind != "r" or t_old.inherits or t_new.inherits or t_old.partition_of or t_new.partition_of:
+        return set()
+    old = [c for c in t_old.columns if c.key not in removed]
+    moved, i = set(), 0
+    for col in t_new.columns:
+        if col.key in added:
+            i = len(old)  # everything after an added column goes to the end
+        elif i < len(old) and old[i].key == col.key and col.alter_sql(old[i]) is not None:
+            i += 1
+        else:
+            i = len(old)
+            moved.add(col.key)
+    return moved
+
+
+def _move(old: Column, new: Column, sequences: dict) -> Change:
+    """Re-add a column at the end of its table, keeping its values."""
+    if new.generated:
+        change = _recreate(old, new, ["rewrites table"])
+        change.steps[1].breaks = "all"
+        return change
+    table, name = ident(new.table), ident(new.name)
+    tmp = Column(new.table, f"pggit_move_{new.name}"[:63], new.type, new.collation)
+    owned = [s for s in sequences.values()
+             if (s.owned_by_table, s.owned_by_column) == (old.table, old.name)]
+    sql = [f"ALTER TABLE {table} ADD COLUMN {tmp.definition()};",
+           f"UPDATE {table} SET {ident(tmp.name)} = {new.cast(old, name)};"]
+    sql += [f"ALTER SEQUENCE {ident(s.name)} OWNED BY NONE;" for s in owned]
+    sql += [f"ALTER TABLE {table} DROP COLUMN {name};",
+            f"ALTER TABLE {table} RENAME COLUMN {ident(tmp.name)} TO {name};"]
+    sql += new.alter_sql(Column(new.table, new.name, new.type, new.collation))
+    sql += [s.owner_sql() for s in owned]
+    if new.identity:
+        sql.append(f"SELECT setval(pg_get_serial_sequence({literal(table)}, {literal(new.name)}),"
+                   f" coalesce(max({name}), 0) + 1, false) FROM {table};")
+    steps = [Step("create", new.key, "\n".join(sql), alter=True, breaks="all")]
+    return _change("modified", new, steps, ["rewrites table", "access exclusive lock"])
 
 
 def _sequences(old: Schema, new: Schema) -> list[Change]:

@@ -88,6 +88,12 @@ class Column(Obj):
     def create_sql(self) -> str:
         return f"ALTER TABLE {ident(self.table)} ADD COLUMN {self.definition()};"
 
+    def cast(self, old: Column, expr: str) -> str:
+        """`expr` (of old's type) cast to this column's type; through text unless both are built in."""
+        if _builtin(self.type) and _builtin(old.type):
+            return f"{expr}::{self.type}"
+        return f"{expr}::text::{self.type}"
+
     def alter_sql(self, old: Column) -> list[str] | None:
         """Statements changing old into self in place, or None if it must be dropped and re-added."""
         if self.generated and (not old.generated or old.default != self.default):
@@ -104,7 +110,7 @@ class Column(Obj):
             old_default = None
         if self.type != old.type or self.collation != old.collation:
             collate = f" COLLATE {self.collation or _DEFAULT_COLLATION}" if self.collation != old.collation else ""
-            using = f" USING {ident(self.name)}::{self.type}" if self.type != old.type else ""
+            using = f" USING {self.cast(old, ident(self.name))}" if self.type != old.type else ""
             out.append(f"{alter} TYPE {self.type}{collate}{using};")
         if not self.generated and self.default is not None and self.default != old_default:
             out.append(f"{alter} SET DEFAULT {self.default};")
@@ -121,6 +127,15 @@ class Column(Obj):
 
 
 _IDENTITY = {"a": "ALWAYS", "d": "BY DEFAULT"}
+_BUILTIN_TYPES = frozenset("""
+smallint integer bigint numeric real double text character varchar boolean date time timestamp
+interval uuid json jsonb bytea inet cidr macaddr money bit xml point circle box line
+""".split())
+
+
+def _builtin(type_name: str) -> bool:
+    base = type_name.split("(")[0].split("[")[0].strip()
+    return base.split(" ")[0] in _BUILTIN_TYPES
 _DEFAULT_COLLATION = 'pg_catalog."default"'
 
 

@@ -68,13 +68,13 @@ def _cascade(changes, steps, old: Schema, old_objects, new_objects) -> list[Step
     """Drop (and recreate if still wanted) whatever depends on something dropped or retyped."""
     created = {s.key for s in steps if s.action == "create"}
     dropped = {s.key for s in steps if s.action == "drop"}
-    retyped = {c.object_type + " " + c.object_name for c in changes
-               if c.object_type == "COLUMN" and "rewrites table" in c.hazards}
+    retyped = {s.key for s in steps if s.breaks == "type"}
+    moved = {s.key for s in steps if s.breaks == "all"}
     dependents = _reverse(old.deps)
     children: dict[str, list[str]] = {}
     for key in old_objects:
         children.setdefault(_parent(key, old_objects), []).append(key)
-    extra, queue = [], sorted(dropped | retyped)
+    extra, queue = [], sorted(dropped | retyped | moved)
     while queue:
         key = queue.pop(0)
         breaks = _TYPE_CHANGE_BREAKS if key in retyped and key not in dropped else _REBUILDABLE
