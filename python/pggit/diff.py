@@ -270,11 +270,38 @@ def _types(old: Schema, new: Schema) -> list[Change]:
     for k in modified:
         a, b = old.types[k], new.types[k]
         statements = b.alter_sql(a)
-        if statements is None:
+        users = _columns_of_type(old, new, k)
+        if statements is None and a.kind == b.kind == "e" and users:
+            out.append(_retype_enum(a, b, users))
+        elif statements is None:
             out.append(_recreate(a, b))
         else:
             out.append(_change("modified", b, [Step("create", k, s, alter=True) for s in statements]))
     return out + [_create(new.types[k]) for k in added]
+
+
+def _columns_of_type(old: Schema, new: Schema, type_key: str) -> list[tuple[Column, Column]]:
+    """Columns using a type in old that still exist in new with the same type."""
+    olds, news = old.columns(), new.columns()
+    return [(olds[k], news[k]) for k in sorted(olds)
+            if type_key in old.deps.get(k, []) and k in news and news[k].type == olds[k].type]
+
+
+def _retype_enum(old, new, users: list) -> Change:
+    """Recreate an enum whose values were removed or reordered, moving its columns over."""
+    tmp = ident(f"{old.name}__pggit_old"[:63])
+    steps = [Step("drop", old.key, f"ALTER TYPE {ident(old.name)} RENAME TO {tmp};"),
+             Step("create", new.key, new.create_sql())]
+    for a, b in users:
+        alter = f"ALTER TABLE {ident(b.table)} ALTER COLUMN {ident(b.name)}"
+        sql = [f"{alter} DROP DEFAULT;"] if a.default is not None else []
+        sql.append(f"{alter} TYPE {b.type} USING {ident(b.name)}::text::{b.type};")
+        sql += [f"{alter} SET DEFAULT {b.default};"] if b.default is not None else []
+        steps.append(Step("create", b.key, "\n".join(sql), alter=True, breaks="type",
+                          after=[("create", new.key)]))
+    steps.append(Step("create", new.key + "#old", f"DROP TYPE {tmp};", alter=True,
+                      after=[("create", b.key) for _, b in users]))
+    return _change("modified", new, steps, ["rewrites table", "access exclusive lock"])
 
 
 def _comments_or_grants(old: dict, new: dict) -> list[Change]:

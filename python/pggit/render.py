@@ -14,7 +14,7 @@ from __future__ import annotations
 import heapq
 
 from .diff import Change, Step
-from .model import Schema
+from .model import Privilege, Schema
 
 _CREATE_ORDER = ["TYPE", "DOMAIN", "SEQUENCE", "FUNCTION", "PROCEDURE", "TABLE", "COLUMN",
                  "CONSTRAINT", "INDEX", "VIEW", "MATERIALIZED VIEW", "TRIGGER", "POLICY",
@@ -31,6 +31,7 @@ def render(changes: list[Change], old: Schema, new: Schema) -> str:
     steps = [s for c in changes for s in c.steps]
     old_objects, new_objects = old.objects(), new.objects()
     steps += _cascade(changes, steps, old, old_objects, new_objects)
+    steps += _default_revokes(steps, new_objects)
     _absorb(steps, old_objects, new_objects)
     ordered = _sort(steps, old, new, old_objects, new_objects)
     lines = [s.sql for s in ordered if s.sql]
@@ -91,6 +92,22 @@ def _cascade(changes, steps, old: Schema, old_objects, new_objects) -> list[Step
                 created.add(dep)
                 extra.append(Step("create", dep, new_objects[dep].create_sql()))
     return extra
+
+
+_DEFAULT_GRANTS = {"FUNCTION": "EXECUTE", "PROCEDURE": "EXECUTE", "TYPE": "USAGE", "DOMAIN": "USAGE"}
+
+
+def _default_revokes(steps, new_objects) -> list[Step]:
+    """A new function or type grants PUBLIC EXECUTE/USAGE by itself: revoke it if not wanted."""
+    out = []
+    for s in steps:
+        obj = new_objects.get(s.key)
+        if s.action != "create" or s.alter or obj is None or obj.object_type not in _DEFAULT_GRANTS:
+            continue
+        grant = Privilege(obj.object_type, obj.object_name, None, _DEFAULT_GRANTS[obj.object_type], "PUBLIC")
+        if grant.key not in new_objects:
+            out.append(Step("create", grant.key, grant.drop_sql(), alter=True, after=[("create", s.key)]))
+    return out
 
 
 def _inside_new_table(key: str, new_objects, created) -> bool:

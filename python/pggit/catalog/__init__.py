@@ -76,8 +76,10 @@ def _constraints(rows, schema, _):
 
 def _indexes(rows, schema, _):
     for r in rows:
+        # An index on a partitioned table reads "ON ONLY"; created without ONLY it spans the partitions.
         definition = _strip_prefix(r["definition"], " ON ONLY ", schema, r["table_name"])
         definition = _strip_prefix(definition, " ON ", schema, r["table_name"])
+        definition = definition.replace(f" ON ONLY {ident(r['table_name'])} ", f" ON {ident(r['table_name'])} ", 1)
         yield Index(table=r["table_name"], name=r["name"], definition=definition,
                     table_type=r["table_type"])
 
