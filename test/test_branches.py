@@ -34,8 +34,8 @@ INSERT INTO orders (user_id, product_id, quantity) VALUES (1, 1, 3), (2, 2, 1);
 
 
 def catalog_of(conn, schema):
-    """What a user would compare: tables, columns, indexes, constraints and row counts."""
-    return conn.execute("""
+    """What a user would compare: relations, columns and constraints, schema name masked."""
+    found = conn.execute("""
         SELECT c.relname, c.relkind,
                (SELECT array_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod) ORDER BY a.attnum)
                   FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped),
@@ -43,6 +43,7 @@ def catalog_of(conn, schema):
                   FROM pg_constraint k WHERE k.conrelid = c.oid)
           FROM pg_class c WHERE c.relnamespace = %s::regnamespace ORDER BY c.relname""",
         (schema,)).fetchall()
+    return [tuple(str(v).replace(schema + ".", "<schema>.") for v in row) for row in found]
 
 
 def rows(conn, sql):

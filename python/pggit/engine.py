@@ -16,3 +16,14 @@ def diff_script(db_from, schema_from: str, db_to, schema_to: str) -> str:
     """One script, to run with search_path set to the schema being changed."""
     old, new = load_schema(db_from, schema_from), load_schema(db_to, schema_to)
     return render(diff(old, new), old, new)
+
+
+def create_script(db, schema: str) -> str:
+    """The script that recreates every object of `schema` in an empty schema.
+
+    create_branch runs it with search_path set to the new branch's schema.
+    """
+    from .model import Schema
+
+    old, new = Schema(), load_schema(db, schema)
+    return render(diff(old, new), old, new)
