@@ -215,8 +215,13 @@ def test_a_table_dropped_from_main_leaves_public(routed):
 
 
 def test_a_column_added_on_main_appears_in_the_view(routed, feature):
+    routed.execute("GRANT SELECT, UPDATE ON public.users TO PUBLIC")
+    oid = scalar(routed, "SELECT 'public.users'::regclass::oid")
     routed.execute("ALTER TABLE pggit_base.users ADD COLUMN age int DEFAULT 3")
     regenerate(routed)
+    assert scalar(routed, "SELECT 'public.users'::regclass::oid") != oid  # made again
+    assert scalar(routed, "SELECT has_table_privilege('public', 'public.users', 'UPDATE')")
+    assert not scalar(routed, "SELECT has_table_privilege('public', 'public.users', 'INSERT')")
     assert scalar(routed, "INSERT INTO users (name) VALUES ('x') RETURNING age") == 3
     assert feature.execute("INSERT INTO users (name, age) VALUES ('x', 5) RETURNING id, age"
                            ).fetchone() == (1000, None)  # the branch has no such column

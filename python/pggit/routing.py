@@ -306,6 +306,8 @@ def regenerate(db) -> None:
 
 
 def _regenerate(db) -> None:
+    # One regeneration at a time (in the server: until the end of the transaction).
+    db.query("SELECT pg_advisory_xact_lock(hashtext('pggit routing'))")
     # The install script makes the schema; this keeps an older database working.
     if not db.query("SELECT 1 FROM pg_namespace WHERE nspname = $1::name", (ROUTES_SCHEMA,)):
         db.execute(f"CREATE SCHEMA {quoting.ident(ROUTES_SCHEMA)}")
@@ -351,7 +353,12 @@ def _regenerate(db) -> None:
     for name, rel in sorted(relations.items()):
         if rel["routed"] and (name not in want_views or changed(want_views[name]["route"])):
             statements.append(f"DROP VIEW {quoting.qualified(TRACKED_SCHEMA, name)}")
-            relations.pop(name)
+            dropped = relations.pop(name)
+            if name in want_views:  # made again: keep who owns it and who may use it
+                want_views[name]["owner"] = dropped["owner"]
+                want_views[name]["grants"] = [
+                    (p.rstrip("+"), g, p.endswith("+"))
+                    for g, p in zip(dropped["grantees"], dropped["privileges"])]
     # 2. Defaults that go or change on views that stay (before their functions go).
     for name, want in want_views.items():
         rel = relations.get(name)
@@ -390,6 +397,8 @@ def _regenerate(db) -> None:
             writer=want["writer"].name,
             trigger_ok=have_triggers.get(TRIGGER_NAME) == want["writer"].name,
             trigger_exists=TRIGGER_NAME in have_triggers,
+            owner=want.get("owner"),
+            grants=want.get("grants", []),
         ))
     script = "\n".join(s.rstrip().rstrip(";") + ";" for s in statements if s.strip())
     if script:
