@@ -14,14 +14,18 @@ PGGIT_HOME   = $(DESTDIR)$(datadir)/extension/$(EXTENSION)
 PYTHON_FILES = $(shell find python/pggit -name '*.py' -o -name '*.sql' | sort)
 TEMPLATES    = $(wildcard templates/*.j2)
 
-# Replaced wholesale so a file removed from the source tree does not linger.
+# Built beside the old copy and swapped in, so a file removed from the source tree
+# does not linger and a server importing meanwhile never sees a half-copied package.
 install: install-pggit-home
 install-pggit-home:
-	rm -rf '$(PGGIT_HOME)'
+	rm -rf '$(PGGIT_HOME).new' '$(PGGIT_HOME).old'
 	for f in $(PYTHON_FILES) $(TEMPLATES); do \
-		$(INSTALL) -d "$(PGGIT_HOME)/$$(dirname $$f)" && \
-		$(INSTALL_DATA) "$$f" "$(PGGIT_HOME)/$$f" || exit 1; \
+		$(INSTALL) -d "$(PGGIT_HOME).new/$$(dirname $$f)" && \
+		$(INSTALL_DATA) "$$f" "$(PGGIT_HOME).new/$$f" || exit 1; \
 	done
+	if [ -d '$(PGGIT_HOME)' ]; then mv '$(PGGIT_HOME)' '$(PGGIT_HOME).old'; fi
+	mv '$(PGGIT_HOME).new' '$(PGGIT_HOME)'
+	rm -rf '$(PGGIT_HOME).old'
 
 uninstall: uninstall-pggit-home
 uninstall-pggit-home:

@@ -18,11 +18,30 @@ def entry(fn):
         try:
             return fn(*args, **kwargs)
         except PggitError as e:
-            import plpy
-
-            plpy.error(e.message, hint=e.hint, sqlstate=e.sqlstate)
+            raise server_error(e) from None
 
     return wrapper
+
+
+_error_class = None
+
+
+def server_error(e: PggitError) -> Exception:
+    """A plpy.Error that PostgreSQL reports as `pggit: <message>`, with hint and SQLSTATE.
+
+    PL/Python reports an uncaught exception as "<module>.<class>: <text>", leaving
+    out the module when it is "builtins"; a class named "pggit" in "builtins"
+    therefore reads exactly like our messages. The hint and SQLSTATE are read
+    from the exception's attributes, as for plpy.error().
+    """
+    global _error_class
+    if _error_class is None:
+        import plpy
+
+        _error_class = type("pggit", (plpy.Error,), {"__module__": "builtins"})
+    error = _error_class(e.message.removeprefix("pggit:").lstrip())
+    error.sqlstate, error.hint = e.sqlstate, e.hint
+    return error
 
 
 _db = None
@@ -78,3 +97,48 @@ def after_ddl(schemas, tables_changed) -> None:
     from . import branches
 
     branches.after_ddl(server_db(), sorted(set(schemas)), bool(tables_changed))
+
+
+# Commits and merge
+
+
+@entry
+def commit(message) -> str:
+    from . import commits
+
+    return commits.commit(server_db(), None, message)
+
+
+@entry
+def log(branch) -> list[dict]:
+    from . import commits
+
+    return commits.log(server_db(), branch)
+
+
+@entry
+def status() -> list[dict]:
+    from . import commits
+
+    return commits.status(server_db())
+
+
+@entry
+def merge_base(a, b) -> str | None:
+    from . import commits
+
+    return commits.merge_base(server_db(), a, b)
+
+
+@entry
+def merge(source, target, strategy, resolutions) -> list[dict]:
+    from . import merging
+
+    return [merging.merge(server_db(), source, target, strategy, resolutions)]
+
+
+@entry
+def conflicts(source, target) -> list[dict]:
+    from . import merging
+
+    return merging.conflicts(server_db(), source, target)

@@ -131,7 +131,7 @@ def create_branch(db, name: str, parent: str | None) -> str:
         db.execute(f"CREATE SCHEMA {ident(schema)}")
         replay_schema(db, source["schema_name"], schema)
         copy_rows(db, source["schema_name"], schema)
-        db.query("INSERT INTO pggit.branches (name, schema_name, parent_branch_id) VALUES ($1, $2, $3)",
+        db.query("INSERT INTO pggit.branches (name, schema_name, parent_branch_id) VALUES ($1, $2, $3::bigint)",
                  (name, schema, source["id"]))
         record_objects(db, schema)
         routing.regenerate(db)
@@ -189,7 +189,7 @@ def delete_branch(db, name: str, force: bool) -> str:
         raise PggitError("branch main cannot be deleted",
                          hint="main holds the tables everything else branches from.",
                          sqlstate=errors.OBJECT_NOT_IN_PREREQUISITE_STATE)
-    if db.query("SELECT 1 FROM pggit.branches WHERE parent_branch_id = $1", (branch["id"],)) and not force:
+    if db.query("SELECT 1 FROM pggit.branches WHERE parent_branch_id = $1::bigint", (branch["id"],)) and not force:
         raise PggitError(f"branch {name!r} has branches made from it",
                          hint="Delete those first, or pass force => true.",
                          sqlstate=errors.OBJECT_NOT_IN_PREREQUISITE_STATE)
@@ -200,7 +200,7 @@ def delete_branch(db, name: str, force: bool) -> str:
                          sqlstate=errors.OBJECT_NOT_IN_PREREQUISITE_STATE)
     with internal(db):
         db.execute(f"DROP SCHEMA IF EXISTS {ident(branch['schema_name'])} CASCADE")
-        db.query("DELETE FROM pggit.branches WHERE id = $1", (branch["id"],))
+        db.query("DELETE FROM pggit.branches WHERE id = $1::bigint", (branch["id"],))
         routing.regenerate(db)
     return f"pggit: deleted branch {name}"
 
@@ -209,7 +209,7 @@ def has_unmerged_changes(db, branch: dict) -> bool:
     """Does the branch's schema differ from its parent's (its work would be lost)?"""
     from . import engine
 
-    parent = db.query("SELECT schema_name FROM pggit.branches WHERE id = $1", (branch["parent_branch_id"],))
+    parent = db.query("SELECT schema_name FROM pggit.branches WHERE id = $1::bigint", (branch["parent_branch_id"],))
     if not parent:
         return False
     return bool(engine.diff_schemas(db, parent[0]["schema_name"], db, branch["schema_name"]))
