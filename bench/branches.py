@@ -1,0 +1,126 @@
+#!/usr/bin/env python3
+"""Benchmark branch operations, each against a baseline measured in the same run.
+
+  switch_branch           vs  the two set_config() calls it makes, in a server-side loop
+  event-trigger cost      vs  the same DDL with pggit's event triggers disabled
+  create_branch, 1M rows  vs  CREATE TABLE (LIKE ... INCLUDING ALL) + INSERT ... SELECT
+  create_branch, 1,000 empty tables  vs  the CREATE TABLE script that made them
+
+Run: /usr/local/lib/pggit-venv/bin/python bench/branches.py [--rows N] [--tables N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from report import Report, median_seconds  # noqa: E402
+from server import throwaway_server  # noqa: E402
+
+LOOP = """
+DO $$
+DECLARE t0 timestamptz; times float8[] := '{}';
+BEGIN
+  FOR i IN 1..%(n)s LOOP
+    t0 := clock_timestamp();
+    PERFORM %(call)s;
+    times := times || extract(epoch FROM clock_timestamp() - t0)::float8;
+  END LOOP;
+  PERFORM set_config('bench.median', (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x)
+                                       FROM unnest(times) x)::text, false);
+END $$"""
+
+
+def server_loop_median(conn, call: str, n: int = 2000) -> float:
+    conn.execute(LOOP % {"n": n, "call": call})
+    return float(conn.execute("SELECT current_setting('bench.median')").fetchone()[0])
+
+
+def timed(conn, sql: str) -> float:
+    start = time.perf_counter()
+    conn.execute(sql)
+    return time.perf_counter() - start
+
+
+def bench_switch(srv, report):
+    db = srv.new_database("switch")
+    db.execute("CREATE TABLE t (id int PRIMARY KEY)")
+    db.execute("SELECT pggit.init()")
+    db.execute("SELECT pggit.create_branch('feature')")
+    db.execute("SELECT pggit.switch_branch('feature')")  # loads the module, warms caches
+    switch = server_loop_median(db, "pggit.switch_branch(CASE WHEN i % 2 = 0 THEN 'main' ELSE 'feature' END)")
+    raw = server_loop_median(db, "set_config('search_path', 'pggit_branch_feature, public', false), "
+                                 "set_config('pggit.current_branch', 'feature', false)")
+    report.add("switch_branch (median per call)", switch, raw, "s", "set_config x2")
+
+
+def bench_event_triggers(srv, report):
+    db = srv.new_database("ddl")
+    db.execute("CREATE TABLE t (id int PRIMARY KEY)")
+    db.execute("SELECT pggit.init()")
+    db.execute("SELECT pggit.create_branch('feature')")
+    db.execute("SELECT pggit.switch_branch('feature')")
+
+    def ddl():
+        db.execute("ALTER TABLE t ADD COLUMN c int")
+        db.execute("ALTER TABLE t DROP COLUMN c")
+
+    ddl()
+    with_triggers = median_seconds(ddl, 50) / 2
+    db.execute("ALTER EVENT TRIGGER pggit_ddl_command_end DISABLE")
+    db.execute("ALTER EVENT TRIGGER pggit_sql_drop DISABLE")
+    without = median_seconds(ddl, 50) / 2
+    report.add("DDL statement on a branch table, with event triggers", with_triggers, without, "s",
+               "triggers disabled")
+
+
+def bench_copy(srv, report, rows: int):
+    db = srv.new_database("copy")
+    db.execute("CREATE TABLE big (id bigint PRIMARY KEY, k int NOT NULL, payload text)")
+    db.execute("CREATE INDEX big_k ON big (k)")
+    db.execute(f"INSERT INTO big SELECT g, g % 1000, md5(g::text) FROM generate_series(1, {rows}) g")
+    db.execute("SELECT pggit.init()")
+    db.execute("VACUUM ANALYZE")
+    base = timed(db, "BEGIN; CREATE TABLE public.copy_baseline (LIKE pggit_base.big INCLUDING ALL); "
+                     "INSERT INTO public.copy_baseline SELECT * FROM pggit_base.big; COMMIT")
+    branch = timed(db, "SELECT pggit.create_branch('copy')")
+    report.add(f"create_branch, {rows:,} rows", branch, base, "s", "LIKE + INSERT ... SELECT")
+
+
+def bench_many_tables(srv, report, tables: int):
+    db = srv.new_database("many")
+    script = "; ".join(f"CREATE TABLE t{i} (id serial PRIMARY KEY, a text, b int, c timestamptz)"
+                       for i in range(tables))
+    db.execute("SELECT pggit.init()")
+    db.execute("CREATE SCHEMA scratch")
+    base = timed(db, f"BEGIN; SET LOCAL search_path = scratch; {script}; COMMIT")
+    db.execute("DROP SCHEMA scratch CASCADE")
+    db.execute(f"BEGIN; SET LOCAL search_path = pggit_base; {script}; COMMIT")
+    branch = timed(db, "SELECT pggit.create_branch('many')")
+    report.add(f"create_branch, {tables:,} empty tables", branch, base, "s", "the CREATE TABLE script")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--tables", type=int, default=1000)
+    ap.add_argument("--out", type=Path, help="write the markdown and JSON reports here (a path prefix)")
+    args = ap.parse_args()
+    report = Report("Branch operations")
+    with throwaway_server() as srv:
+        bench_switch(srv, report)
+        bench_event_triggers(srv, report)
+        bench_copy(srv, report, args.rows)
+        bench_many_tables(srv, report, args.tables)
+    print()
+    print(report.markdown())
+    if args.out:
+        args.out.with_suffix(".md").write_text(report.markdown())
+        args.out.with_suffix(".json").write_text(report.json())
+
+
+if __name__ == "__main__":
+    main()
