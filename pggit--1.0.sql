@@ -315,3 +315,60 @@ CREATE EVENT TRIGGER pggit_ddl_command_end ON ddl_command_end
     EXECUTE FUNCTION pggit._on_ddl_command_end();
 CREATE EVENT TRIGGER pggit_sql_drop ON sql_drop
     EXECUTE FUNCTION pggit._on_sql_drop();
+
+------------------------------------------------------------------------------
+-- Commits and merge
+------------------------------------------------------------------------------
+
+CREATE FUNCTION pggit.commit(message text) RETURNS text
+LANGUAGE plpython3u AS $$
+if "pggit" not in GD: plpy.execute("SELECT pggit._load()")
+return GD["pggit"].commit(message)
+$$;
+COMMENT ON FUNCTION pggit.commit(text) IS
+  'pggit: snapshots the current branch''s schema as a commit and returns its hash (the head, if nothing changed)';
+
+CREATE FUNCTION pggit.log(branch text DEFAULT NULL)
+RETURNS TABLE (hash text, parents text[], author text, message text, "timestamp" timestamptz)
+LANGUAGE plpython3u STABLE AS $$
+if "pggit" not in GD: plpy.execute("SELECT pggit._load()")
+return GD["pggit"].log(branch)
+$$;
+COMMENT ON FUNCTION pggit.log(text) IS
+  'pggit: the commits reachable from a branch (default: the current one) or a commit hash, newest first';
+
+CREATE FUNCTION pggit.status()
+RETURNS TABLE (change_type text, object_type text, object_name text, sql_to_sync text, hazards text[])
+LANGUAGE plpython3u STABLE AS $$
+if "pggit" not in GD: plpy.execute("SELECT pggit._load()")
+return GD["pggit"].status()
+$$;
+COMMENT ON FUNCTION pggit.status() IS
+  'pggit: what changed on the current branch since its last commit, as schema_diff rows';
+
+CREATE FUNCTION pggit.merge_base(a text, b text) RETURNS text
+LANGUAGE plpython3u STABLE AS $$
+if "pggit" not in GD: plpy.execute("SELECT pggit._load()")
+return GD["pggit"].merge_base(a, b)
+$$;
+COMMENT ON FUNCTION pggit.merge_base(text, text) IS
+  'pggit: the nearest common ancestor commit of two branches or commits (NULL if none)';
+
+CREATE FUNCTION pggit.merge(source text, target text DEFAULT NULL, strategy text DEFAULT 'fail',
+                            resolutions jsonb DEFAULT NULL)
+RETURNS TABLE (status text, commit_hash text, conflicts int, message text)
+LANGUAGE plpython3u AS $$
+if "pggit" not in GD: plpy.execute("SELECT pggit._load()")
+return GD["pggit"].merge(source, target, strategy, resolutions)
+$$;
+COMMENT ON FUNCTION pggit.merge(text, text, text, jsonb) IS
+  'pggit: three-way merge of source into target (default: the current branch), applied in place; on conflicts applies nothing';
+
+CREATE FUNCTION pggit.conflicts(source text, target text DEFAULT NULL)
+RETURNS TABLE (object_type text, object_name text, base text, ours text, theirs text, description text)
+LANGUAGE plpython3u STABLE AS $$
+if "pggit" not in GD: plpy.execute("SELECT pggit._load()")
+return GD["pggit"].conflicts(source, target)
+$$;
+COMMENT ON FUNCTION pggit.conflicts(text, text) IS
+  'pggit: the conflicts merge(source, target) would stop at, without changing anything';

@@ -189,3 +189,14 @@ def test_merged_model_round_trips_through_json():
     merged, _ = merge_models(BASE, with_users(("name", "text")), with_users(retype=("id", "bigint")))
     assert Schema.from_json(merged.to_json()) == merged
     assert columns(Schema.from_json(merged.to_json())) == columns(merged)
+
+
+def test_a_serial_sequence_lives_in_its_column():
+    from pggit.model import Sequence
+
+    seq = Sequence("users_id_seq", owned_by_table="users", owned_by_column="id")
+    base = schema(USERS, seq)
+    ours = schema(dataclasses.replace(USERS, columns=USERS.columns + [col("users", "x")]), seq)
+    merged, conflicts = merge_models(base, ours, schema(), strategy="ours")
+    assert [c.object_name for c in merge_models(base, ours, schema())[1]] == ["users"]
+    assert "SEQUENCE users_id_seq" in merged.sequences  # kept with the table ours kept

@@ -164,17 +164,25 @@ def _children(objs: dict) -> dict[str, set[str]]:
     out: dict[str, set[str]] = {}
     for side_objs in objs.values():
         for key, obj in side_objs.items():
-            if obj.parent is not None:
-                out.setdefault(obj.parent, set()).add(key)
+            parent = _parent(obj)
+            if parent is not None:
+                out.setdefault(parent, set()).add(key)
     return out
+
+
+def _parent(obj) -> str | None:
+    """What an object lives in: its table, its target, or (a serial's sequence) its column."""
+    if obj.object_type == "SEQUENCE" and obj.owned_by_table:
+        return f"COLUMN {obj.owned_by_table}.{obj.owned_by_column}"
+    return obj.parent
 
 
 def _depth(state: _State, key: str) -> int:
     depth, obj = 0, next(state.get(s, key) for s in ("base", "ours", "theirs") if state.get(s, key))
-    while obj is not None and obj.parent is not None:
+    while obj is not None and _parent(obj) is not None:
         depth += 1
-        obj = next((state.get(s, obj.parent) for s in ("base", "ours", "theirs")
-                    if state.get(s, obj.parent)), None)
+        obj = next((state.get(s, _parent(obj)) for s in ("base", "ours", "theirs")
+                    if state.get(s, _parent(obj))), None)
     return depth
 
 
