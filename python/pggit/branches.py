@@ -11,7 +11,7 @@ import hashlib
 import re
 from contextlib import contextmanager
 
-from . import errors, routing
+from . import commits, errors, routing
 from .errors import PggitError
 from .quoting import ident, literal
 from .queries import sql
@@ -133,6 +133,7 @@ def create_branch(db, name: str, parent: str | None) -> str:
         copy_rows(db, source["schema_name"], schema)
         db.query("INSERT INTO pggit.branches (name, schema_name, parent_branch_id) VALUES ($1, $2, $3::bigint)",
                  (name, schema, source["id"]))
+        commits.fork(db, source["name"], name)  # the fork point: merge finds its base here
         record_objects(db, schema)
         routing.regenerate(db)
     return schema
