@@ -474,3 +474,16 @@ def test_two_merges_into_one_target_are_serialised(server, shop, other_session):
     assert outcome["status"] == "merged"  # three-way: main moved while it waited
     assert {"one", "two"} <= set(columns(shop, "users"))
     assert scalar(shop, "SELECT count(*) FROM pggit.merge_history") == 2
+
+
+def test_refs_resolve_to_live_schemas_and_snapshots(shop):
+    from pggit import commits
+
+    db = PsycopgDb(shop)
+    shop.execute("SELECT pggit.create_branch('feature')")
+    fork = scalar(shop, "SELECT head_commit_hash FROM pggit.branches WHERE name = 'feature'")
+    on(shop, "feature", "ALTER TABLE users ADD COLUMN nick text")
+    assert commits.resolve(db, fork[:12]).to_json() == commits.resolve(db, "main").to_json()
+    rows = commits.diff_refs(db, fork, "feature")
+    assert [(r["change_type"], r["object_name"]) for r in rows] == [("added", "users.nick")]
+    assert commits.diff_refs(db, "main", fork) == []

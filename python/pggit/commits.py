@@ -179,6 +179,13 @@ def status(db) -> list[dict]:
     return [change_row(c) for c in changes]
 
 
+def diff_refs(db, a: str, b: str) -> list[dict]:
+    """schema_diff over refs: the changes turning `a` into `b` (branch names or commit hashes)."""
+    from .diff import diff
+
+    return [change_row(c) for c in diff(resolve(db, a), resolve(db, b))]
+
+
 def change_row(change) -> dict:
     return {"change_type": change.change_type, "object_type": change.object_type,
             "object_name": change.object_name, "sql_to_sync": change.sql_to_sync,
