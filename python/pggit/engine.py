@@ -1,10 +1,19 @@
-"""The schema-diff engine in two calls, for the SQL API and the command line alike."""
+"""The schema-diff engine in a few calls, for the SQL API and the command line alike."""
 
 from __future__ import annotations
 
 from .catalog import load_schema
 from .diff import Change, diff
+from .model import Schema
 from .render import render
+
+
+def script(old: Schema, new: Schema) -> str:
+    """The dependency-ordered script turning `old` into `new`.
+
+    Names are unqualified: run it with search_path set to the schema being changed.
+    """
+    return render(diff(old, new), old, new)
 
 
 def diff_schemas(db_from, schema_from: str, db_to, schema_to: str) -> list[Change]:
@@ -13,9 +22,8 @@ def diff_schemas(db_from, schema_from: str, db_to, schema_to: str) -> list[Chang
 
 
 def diff_script(db_from, schema_from: str, db_to, schema_to: str) -> str:
-    """One script, to run with search_path set to the schema being changed."""
-    old, new = load_schema(db_from, schema_from), load_schema(db_to, schema_to)
-    return render(diff(old, new), old, new)
+    """One script turning `schema_from` into `schema_to`."""
+    return script(load_schema(db_from, schema_from), load_schema(db_to, schema_to))
 
 
 def create_script(db, schema: str) -> str:
@@ -23,7 +31,4 @@ def create_script(db, schema: str) -> str:
 
     create_branch runs it with search_path set to the new branch's schema.
     """
-    from .model import Schema
-
-    old, new = Schema(), load_schema(db, schema)
-    return render(diff(old, new), old, new)
+    return script(Schema(), load_schema(db, schema))

@@ -1,0 +1,84 @@
+"""schema_diff and schema_diff_sql in the server, between branches and commits."""
+
+import psycopg
+import pytest
+
+from conftest import scalar
+from test_branches import SHOP, catalog_of
+
+
+@pytest.fixture
+def shop(pg):
+    pg.execute(SHOP)
+    pg.execute("SELECT pggit.init()")
+    pg.execute("SELECT pggit.create_branch('feature')")
+    return pg
+
+
+def diff_rows(conn, a, b):
+    return conn.execute("SELECT change_type, object_type, object_name, sql_to_sync, hazards "
+                        "FROM pggit.schema_diff(%s, %s)", (a, b)).fetchall()
+
+
+def test_a_new_branch_does_not_differ_from_its_parent(shop):
+    assert diff_rows(shop, "main", "feature") == []
+    assert scalar(shop, "SELECT pggit.schema_diff_sql('main', 'feature')").strip() == ""
+
+
+def test_the_seed_example(shop):
+    shop.execute("SELECT pggit.switch_branch('feature')")
+    shop.execute("ALTER TABLE users ADD COLUMN bio text")
+    shop.execute("CREATE TABLE posts (id serial PRIMARY KEY, body text)")
+    shop.execute("ALTER TABLE users DROP COLUMN name")
+    found = {(r[0], r[1], r[2]) for r in diff_rows(shop, "main", "feature")}
+    assert ("added", "COLUMN", "users.bio") in found
+    assert ("added", "TABLE", "posts") in found
+    assert ("removed", "COLUMN", "users.name") in found
+    sql = {r[2]: r[3] for r in diff_rows(shop, "main", "feature")}
+    assert "ALTER TABLE users ADD COLUMN bio text" in sql["users.bio"]
+    hazards = {r[2]: r[4] for r in diff_rows(shop, "main", "feature")}
+    assert "drops data" in hazards["users.name"]
+
+
+def test_applying_the_script_makes_the_branches_equal(shop):
+    schema = scalar(shop, "SELECT schema_name FROM pggit.branches WHERE name = 'feature'")
+    shop.execute("SELECT pggit.switch_branch('feature')")
+    shop.execute("ALTER TABLE users ADD COLUMN bio text DEFAULT ''")
+    shop.execute("ALTER TABLE products ALTER COLUMN title TYPE varchar(200)")
+    shop.execute("CREATE INDEX products_title ON products (lower(title))")
+    shop.execute("CREATE VIEW big_orders AS SELECT * FROM orders WHERE quantity > 10")
+    shop.execute("ALTER TABLE orders DROP CONSTRAINT orders_quantity_check")
+    shop.execute("COMMENT ON TABLE users IS 'people'")
+    script = scalar(shop, "SELECT pggit.schema_diff_sql('main', 'feature')")
+    assert "pggit_branch" not in script and "pggit_base" not in script
+    shop.execute("SELECT pggit.switch_branch('main')")
+    with shop.transaction():
+        shop.execute("SET LOCAL search_path = pggit_base")
+        shop.execute(script)
+    assert diff_rows(shop, "main", "feature") == []
+    assert catalog_of(shop, "pggit_base") == catalog_of(shop, schema)
+    # main kept its rows through the in-place changes
+    assert scalar(shop, "SELECT count(*) FROM pggit_base.users") == 2
+
+
+def test_diff_is_stable(shop):
+    shop.execute("SELECT pggit.switch_branch('feature')")
+    shop.execute("ALTER TABLE users ADD COLUMN a int, ADD COLUMN b int")
+    shop.execute("CREATE TABLE t1 (id int)")
+    shop.execute("CREATE TABLE t2 (id int REFERENCES t1 (id) DEFERRABLE)")
+    first = diff_rows(shop, "main", "feature")
+    assert first and all(diff_rows(shop, "main", "feature") == first for _ in range(3))
+
+
+def test_reverse_diff_undoes(shop):
+    shop.execute("SELECT pggit.switch_branch('feature')")
+    shop.execute("ALTER TABLE users ADD COLUMN bio text")
+    forward = {(r[0], r[2]) for r in diff_rows(shop, "main", "feature")}
+    backward = {(r[0], r[2]) for r in diff_rows(shop, "feature", "main")}
+    assert forward == {("added", "users.bio")} and backward == {("removed", "users.bio")}
+
+
+def test_unknown_names_fail_cleanly(shop):
+    with pytest.raises(psycopg.errors.UndefinedObject) as e:
+        shop.execute("SELECT * FROM pggit.schema_diff('main', 'nope')")
+    assert e.value.diag.message_primary.startswith("pggit: no branch or commit named 'nope'")
