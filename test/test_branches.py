@@ -35,14 +35,16 @@ INSERT INTO orders (user_id, product_id, quantity) VALUES (1, 1, 3), (2, 2, 1);
 
 def catalog_of(conn, schema):
     """What a user would compare: relations, columns and constraints, schema name masked."""
-    found = conn.execute("""
-        SELECT c.relname, c.relkind,
+    with conn.transaction():
+        conn.execute("SET LOCAL search_path = pg_catalog")  # every name comes out qualified
+        found = conn.execute("""
+            SELECT c.relname, c.relkind,
                (SELECT array_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod) ORDER BY a.attnum)
                   FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped),
                (SELECT array_agg(conname || ' ' || pg_get_constraintdef(k.oid) ORDER BY conname)
                   FROM pg_constraint k WHERE k.conrelid = c.oid)
           FROM pg_class c WHERE c.relnamespace = %s::regnamespace ORDER BY c.relname""",
-        (schema,)).fetchall()
+            (schema,)).fetchall()
     return [tuple(str(v).replace(schema + ".", "<schema>.") for v in row) for row in found]
 
 

@@ -487,3 +487,14 @@ def test_refs_resolve_to_live_schemas_and_snapshots(shop):
     rows = commits.diff_refs(db, fork, "feature")
     assert [(r["change_type"], r["object_name"]) for r in rows] == [("added", "users.nick")]
     assert commits.diff_refs(db, "main", fork) == []
+
+
+@pytest.mark.parametrize("name", ["it's {0} \"quoted\"", "a;DROP TABLE users;--", "ünï/分支"])
+def test_hostile_branch_names_merge(shop, name):
+    schema = scalar(shop, "SELECT pggit.create_branch(%s)", (name,))
+    on(shop, name, "ALTER TABLE users ADD COLUMN nick text")
+    on(shop, "main", MOVE_MAIN)
+    status, _, _, message = shop.execute("SELECT * FROM pggit.merge(%s, 'main')", (name,)).fetchone()
+    assert status == "merged" and name in message
+    assert "nick" in columns(shop, "users") and exists(shop, "users", schema)
+    assert scalar(shop, "SELECT message FROM pggit.log('main') LIMIT 1") == f"merge {name} into main"

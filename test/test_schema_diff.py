@@ -64,7 +64,7 @@ def test_applying_the_script_makes_the_branches_equal(shop):
 def test_diff_is_stable(shop):
     shop.execute("SELECT pggit.switch_branch('feature')")
     shop.execute("ALTER TABLE users ADD COLUMN a int, ADD COLUMN b int")
-    shop.execute("CREATE TABLE t1 (id int)")
+    shop.execute("CREATE TABLE t1 (id int PRIMARY KEY)")
     shop.execute("CREATE TABLE t2 (id int REFERENCES t1 (id) DEFERRABLE)")
     first = diff_rows(shop, "main", "feature")
     assert first and all(diff_rows(shop, "main", "feature") == first for _ in range(3))
