@@ -5,9 +5,8 @@ import re
 import subprocess
 import zipfile
 
-import pytest
 
-from conftest import PG_BIN, REPO, connect, scalar
+from conftest import PG_BIN, REPO, scalar
 
 SEMVER = re.compile(r"^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$")
 

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from . import commits, errors, routing
 from .errors import PggitError
 from .quoting import ident, literal
-from .queries import sql
+from .catalog import sql
 
 MAIN = "main"
 MAIN_SCHEMA = "pggit_base"
@@ -107,14 +107,14 @@ def init(db) -> str:
 
 
 def move_objects(db, source: str, target: str) -> int:
-    objects = db.query(sql("movable_objects"), (source,))
+    objects = db.query(sql("branch_movable_objects"), (source,))
     for obj in objects:
         db.execute(f"ALTER {obj['kind']} {obj['name']} SET SCHEMA {ident(target)}")
     return len(objects)
 
 
 def record_objects(db, schema: str) -> None:
-    db.query(sql("record_objects"), (schema,))
+    db.query(sql("branch_record_objects"), (schema,))
 
 
 def create_branch(db, name: str, parent: str | None) -> str:
@@ -141,7 +141,7 @@ def create_branch(db, name: str, parent: str | None) -> str:
 
 def lock_tables(db, schema: str) -> None:
     """Writers wait while the rows are copied, so every table is read at one moment."""
-    tables = db.query(sql("copy_order"), (schema,))
+    tables = db.query(sql("branch_copy_order"), (schema,))
     if tables:
         names = ", ".join(f"{ident(schema)}.{ident(t['name'])}" for t in tables)
         db.execute(f"LOCK TABLE {names} IN SHARE MODE")
@@ -168,7 +168,7 @@ def search_path(db, schema: str):
 
 
 def copy_rows(db, source: str, target: str) -> None:
-    for table in db.query(sql("copy_order"), (source,)):
+    for table in db.query(sql("branch_copy_order"), (source,)):
         only = "" if table["partitioned"] else "ONLY "
         src, dst = f"{ident(source)}.{ident(table['name'])}", f"{ident(target)}.{ident(table['name'])}"
         cols = table["columns"]
@@ -177,9 +177,9 @@ def copy_rows(db, source: str, target: str) -> None:
         db.execute(f"ALTER TABLE {dst} DISABLE TRIGGER USER")
         db.execute(f"INSERT INTO {dst} ({cols}) OVERRIDING SYSTEM VALUE SELECT {cols} FROM {only}{src}")
         db.execute(f"ALTER TABLE {dst} ENABLE TRIGGER USER")
-    for row in db.query(sql("sequence_values"), (source, target)):
+    for row in db.query(sql("branch_sequence_values"), (source, target)):
         db.execute(row["statement"])
-    for view in db.query(sql("populated_matviews"), (target,)):
+    for view in db.query(sql("branch_populated_matviews"), (target,)):
         db.execute(f"REFRESH MATERIALIZED VIEW {ident(target)}.{ident(view['name'])}")
 
 

@@ -26,13 +26,12 @@ until then a dropped branch table or column makes the routing function fail to p
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
 
-from . import quoting
+from . import catalog, quoting
 from .errors import OBJECT_NOT_IN_PREREQUISITE_STATE, PggitError
 
 MAIN_SCHEMA = "pggit_base"
@@ -41,7 +40,6 @@ ROUTES_SCHEMA = "pggit_routes"
 TRIGGER_NAME = "pggit_write"
 
 _TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
-_CATALOG_SQL = Path(__file__).resolve().parent / "catalog" / "routing.sql"
 
 _env = None
 
@@ -65,18 +63,13 @@ def _render(template: str, **context) -> str:
     return _templates().get_template(template).render(**context).strip()
 
 
-_queries = None
-
-
 def _query(name: str) -> str:
-    """One named query of catalog/routing.sql (the text after its `-- name:` line)."""
-    global _queries
-    if _queries is None:
-        _queries = {}
-        parts = re.split(r"^-- name: *(\w+) *$", _CATALOG_SQL.read_text(), flags=re.M)
-        for key, text in zip(parts[1::2], parts[2::2]):
-            _queries[key] = text.strip().rstrip(";")
-    return _queries[name]
+    """Routing's catalog queries live with the others, as catalog/routing_<name>.sql.
+
+    They run with search_path = pg_catalog, so format_type and pg_get_expr qualify
+    every name outside pg_catalog.
+    """
+    return catalog.sql(f"routing_{name}")
 
 
 # --- what the catalog says ------------------------------------------------------------

@@ -1,4 +1,8 @@
-"""Read one schema from pg_catalog into the model: one set-based query per object kind.
+"""Every catalog query of pggit, one `.sql` file each, and the schema model's reader.
+
+`sql(name)` gives the text of `<name>.sql` beside this file: the model's queries (one
+set-based query per object kind), the branch operations' (`branch_*`) and routing's
+(`routing_*`). `load_schema` reads one schema from pg_catalog into the model.
 
 The queries run with `search_path` set to the schema being read (then pg_catalog), so
 `pg_get_*def`, `format_type` and `::regclass` leave the schema's own objects
@@ -8,6 +12,7 @@ unqualified and qualify everything else. The caller's search_path is restored af
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from pathlib import Path
 
 from ..model import (Column, Comment, Constraint, Function, Index, Policy, Privilege,
@@ -17,10 +22,16 @@ from ..quoting import ident, qualified
 _HERE = Path(__file__).resolve().parent
 
 
+@lru_cache(maxsize=None)
+def sql(name: str) -> str:
+    """The text of the query `<name>.sql`."""
+    return (_HERE / f"{name}.sql").read_text()
+
+
 def _sql(name: str) -> str:
-    text = (_HERE / f"{name}.sql").read_text()
+    text = sql(name)
     if name in ("depends", "comments"):
-        text = f"WITH objects AS (\n{_sql('objects')}\n)\n{text}"
+        text = f"WITH objects AS (\n{sql('objects')}\n)\n{text}"
     return text
 
 
