@@ -52,7 +52,8 @@ class Server:
 
 
 @contextmanager
-def throwaway_server(settings: str = "-c fsync=off -c synchronous_commit=off -c shared_buffers=512MB"):
+def throwaway_server(settings: str = "-c fsync=off -c synchronous_commit=off -c shared_buffers=512MB "
+                                     "-c max_locks_per_transaction=1024"):
     workdir = Path(tempfile.mkdtemp(prefix="pggit-bench-"))
     port = _free_port()
     if os.geteuid() == 0:
