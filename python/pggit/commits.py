@@ -51,9 +51,9 @@ def commit_hash(snapshot_json: str, parents: list[str], author: str, when: str, 
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def write(db, branch: dict, model, parents: list[str], message: str) -> str:
+def write(db, branch: dict, model, parents: list[str], message: str, snapshot_json: str | None = None) -> str:
     """Store a commit of `model` on `branch` and make it the branch's head."""
-    snapshot_json = model.to_json()
+    snapshot_json = snapshot_json or model.to_json()
     who = db.query("SELECT current_user::text AS author, to_char(clock_timestamp() AT TIME ZONE 'UTC', "
                    "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS at")[0]
     digest = commit_hash(snapshot_json, parents, who["author"], who["at"], message)
@@ -73,10 +73,13 @@ def set_head(db, branch: dict, digest: str) -> None:
 def commit_if_changed(db, branch: dict, message: str):
     """The branch's head after committing what changed since it: (hash, live model)."""
     model = live_model(db, branch)
-    if branch["head"] is not None and snapshot(db, branch["head"]).to_json() == model.to_json():
+    snapshot_json = model.to_json()
+    if branch["head"] is not None and db.query(  # jsonb equality: no need to parse the head in Python
+            "SELECT snapshot = $1::jsonb AS same FROM pggit.commits WHERE hash = $2",
+            (snapshot_json, branch["head"]))[0]["same"]:
         return branch["head"], model
     parents = [branch["head"]] if branch["head"] else []
-    return write(db, branch, model, parents, message), model
+    return write(db, branch, model, parents, message, snapshot_json), model
 
 
 def commit(db, branch_name: str | None, message: str | None) -> str:

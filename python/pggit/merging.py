@@ -26,9 +26,9 @@ MERGE_LOCK = 0x6D657267  # 'merg'
 def merge(db, source: str, target: str | None, strategy: str | None, resolutions) -> dict:
     src, tgt, strategy, resolutions = _arguments(db, source, target, strategy, resolutions)
     db.query("SELECT pg_advisory_xact_lock($1::int, $2::int)", (MERGE_LOCK, tgt["id"]))
-    why = f"changes on {{}} before merging {src['name']} into {tgt['name']}"
-    src_head, theirs = commits.commit_if_changed(db, src, why.format(src["name"]))
-    tgt_head, ours = commits.commit_if_changed(db, tgt, why.format(tgt["name"]))
+    why = f"before merging {src['name']} into {tgt['name']}"
+    src_head, theirs = commits.commit_if_changed(db, src, f"changes on {src['name']} {why}")
+    tgt_head, ours = commits.commit_if_changed(db, tgt, f"changes on {tgt['name']} {why}")
     base = _base(db, src, tgt)
     heads = {"base_commit": base, "source_commit": src_head, "target_commit": tgt_head}
     if base == src_head:
