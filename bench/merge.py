@@ -1,0 +1,108 @@
+#!/usr/bin/env python3
+"""Benchmark pggit.merge on 1,000-table branches, each against a baseline measured in the same run.
+
+  fast-forward, a column added to every table   vs  the same ALTER TABLE script run on main
+  three-way, both sides changed every table     vs  both sides' DDL scripts run on main
+  three-way, one column on one table            vs  that one ALTER TABLE run on main
+  pggit.conflicts() preview of the three-way    vs  the same baseline (it reads, plans, applies nothing)
+
+Every measured statement runs in a transaction that is rolled back, so each repeat merges
+the same branches again. The baseline runs with pggit's event triggers off (raw DDL).
+
+Run: /usr/local/lib/pggit-venv/bin/python bench/merge.py [--tables N] [--repeat N] [--out PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from report import Report, median_seconds  # noqa: E402
+from server import throwaway_server  # noqa: E402
+
+
+def rolled_back(conn, sql: str, raw: bool = False):
+    """A callable running `sql` in a transaction that is then rolled back."""
+    def run():
+        with conn.transaction(force_rollback=True):
+            if raw:  # pggit's own switch: its event triggers leave this DDL alone
+                conn.execute("SET LOCAL pggit.internal = on; SET LOCAL search_path = pggit_base")
+            conn.execute(sql)
+    return run
+
+
+def script(tables: int, template: str, only: int | None = None) -> str:
+    return "\n".join(template.format(i=i) for i in range(tables if only is None else only))
+
+
+def setup(srv, tables: int, rows: int):
+    db = srv.new_database("merge")
+    db.execute(script(tables, "CREATE TABLE t{i} (id serial PRIMARY KEY, a text, b int);"))
+    db.execute(script(tables, f"INSERT INTO t{{i}} (a, b) SELECT md5(g::text), g FROM generate_series(1, {rows}) g;"))
+    db.execute("SELECT pggit.init()")
+    for name in ("wide", "small"):
+        db.execute("SELECT pggit.create_branch(%s)", (name,))
+    return db
+
+
+def on(db, schema: str, sql: str):
+    """Set-up DDL on a branch's schema, with routing regenerated once at the end.
+
+    Through the event triggers every statement would regenerate routing for all
+    tables (quadratic on 1,000 tables); the merge does not depend on that history.
+    """
+    with db.transaction():
+        db.execute(f"SET LOCAL pggit.internal = on; SET LOCAL search_path = {schema}")
+        db.execute(sql)
+    db.execute("SELECT pggit._regenerate_routing()")
+
+
+def bench(srv, report, tables: int, rows: int, repeat: int):
+    db = setup(srv, tables, rows)
+    theirs = script(tables, "ALTER TABLE t{i} ADD COLUMN c int DEFAULT 0;")
+    ours = script(tables, "CREATE INDEX t{i}_b ON t{i} (b);")
+    one = "ALTER TABLE t0 ADD COLUMN d text;"
+    on(db, "pggit_branch_wide", theirs)
+    on(db, "pggit_branch_small", one)
+
+    ff = median_seconds(rolled_back(db, "SELECT pggit.merge('wide', 'main')"), repeat)
+    report.add(f"merge, fast-forward, {tables:,} tables changed", ff,
+               median_seconds(rolled_back(db, theirs, raw=True), repeat), "s", "the same DDL on main")
+
+    # main moves on: every merge below is three-way
+    on(db, "pggit_base", ours)
+    both = median_seconds(rolled_back(db, "SELECT pggit.merge('wide', 'main')"), repeat)
+    baseline = median_seconds(rolled_back(db, theirs, raw=True), repeat)
+    report.add(f"merge, three-way, {tables:,} tables changed on each side", both, baseline, "s",
+               "the source's DDL on main")
+    preview = median_seconds(rolled_back(db, "SELECT count(*) FROM pggit.conflicts('wide', 'main')"), repeat)
+    report.add(f"conflicts() preview, {tables:,} tables changed on each side", preview, baseline, "s",
+               "the source's DDL on main")
+    small = median_seconds(rolled_back(db, "SELECT pggit.merge('small', 'main')"), repeat)
+    report.add(f"merge, three-way, 1 column on 1 of {tables:,} tables", small,
+               median_seconds(rolled_back(db, one, raw=True), repeat), "s", "that ALTER TABLE on main")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--tables", type=int, default=1000)
+    ap.add_argument("--rows", type=int, default=100, help="rows per table")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--out", type=Path, help="write the markdown and JSON reports here (a path prefix)")
+    args = ap.parse_args()
+    report = Report("Merge")
+    # a merge locks every table it changes, plus routing's views and functions
+    with throwaway_server("-c fsync=off -c synchronous_commit=off -c shared_buffers=512MB "
+                          "-c max_locks_per_transaction=1024") as srv:
+        bench(srv, report, args.tables, args.rows, args.repeat)
+    print()
+    print(report.markdown())
+    if args.out:
+        args.out.with_suffix(".md").write_text(report.markdown())
+        args.out.with_suffix(".json").write_text(report.json())
+
+
+if __name__ == "__main__":
+    main()
