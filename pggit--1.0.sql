@@ -190,30 +190,30 @@ $$;
 COMMENT ON FUNCTION pggit.delete_branch(text, boolean) IS
   'pggit: drops a branch and its schema; refuses main, and unmerged work unless force';
 
--- PL/pgSQL, not Python: it is on every connection's path and needs no engine.
+-- PL/pgSQL, not Python: it is on every connection's path and needs no engine. One
+-- statement does the work: changing search_path invalidates every cached plan, so
+-- each call re-plans what it runs, and one plan is the cheapest.
 CREATE FUNCTION pggit.switch_branch(name text) RETURNS text
 LANGUAGE plpgsql AS $$
-DECLARE
-    target name;
-    rest   text;
 BEGIN
-    IF NOT EXISTS (SELECT FROM pggit.repository) THEN
+    -- the branch's schema first, then the session's path less any branch schema
+    -- an earlier switch put there
+    PERFORM set_config('search_path', concat_ws(', ', quote_ident(b.schema_name),
+                nullif(ltrim(regexp_replace(current_setting('search_path'),
+                                            '(^|,)\s*"?pggit_(base|branch_)[^,]*', '', 'g'), ', '), '')),
+                false),
+            set_config('pggit.current_branch', b.name, false)
+       FROM pggit.branches b, pggit.repository r
+      WHERE b.name = switch_branch.name;
+    IF FOUND THEN
+        RETURN format('pggit: switched to branch %s', name);
+    ELSIF NOT EXISTS (SELECT FROM pggit.repository) THEN
         RAISE EXCEPTION 'pggit: this database is not under version control yet'
             USING ERRCODE = 'object_not_in_prerequisite_state', HINT = 'Run SELECT pggit.init(); first.';
     END IF;
-    SELECT b.schema_name INTO target FROM pggit.branches b WHERE b.name = switch_branch.name;
-    IF target IS NULL THEN
-        RAISE EXCEPTION 'pggit: branch % does not exist', coalesce(quote_literal(name), 'NULL')
-            USING ERRCODE = 'undefined_object',
-                  HINT = 'SELECT name FROM pggit.list_branches(); shows the branches.';
-    END IF;
-    -- the session's search_path, less any branch schema an earlier switch put first
-    SELECT string_agg(p, ',' ORDER BY i) INTO rest
-      FROM unnest(string_to_array(current_setting('search_path'), ',')) WITH ORDINALITY AS s(p, i)
-     WHERE btrim(p) !~ '^"?pggit_(base|branch_)';
-    PERFORM set_config('search_path', concat_ws(', ', quote_ident(target), nullif(btrim(rest), '')), false);
-    PERFORM set_config('pggit.current_branch', name, false);
-    RETURN format('pggit: switched to branch %s', name);
+    RAISE EXCEPTION 'pggit: branch % does not exist', coalesce(quote_literal(name), 'NULL')
+        USING ERRCODE = 'undefined_object',
+              HINT = 'SELECT name FROM pggit.list_branches(); shows the branches.';
 END
 $$;
 COMMENT ON FUNCTION pggit.switch_branch(text) IS
@@ -315,6 +315,27 @@ CREATE EVENT TRIGGER pggit_ddl_command_end ON ddl_command_end
     EXECUTE FUNCTION pggit._on_ddl_command_end();
 CREATE EVENT TRIGGER pggit_sql_drop ON sql_drop
     EXECUTE FUNCTION pggit._on_sql_drop();
+
+------------------------------------------------------------------------------
+-- Schema diff
+------------------------------------------------------------------------------
+
+CREATE FUNCTION pggit.schema_diff("from" text, "to" text)
+RETURNS TABLE (change_type text, object_type text, object_name text, sql_to_sync text, hazards text[])
+LANGUAGE plpython3u STABLE AS $$
+if "pggit" not in GD: plpy.execute("SELECT pggit._load()")
+return GD["pggit"].schema_diff(args[0], args[1])
+$$;
+COMMENT ON FUNCTION pggit.schema_diff(text, text) IS
+  'pggit: the changes that turn one branch or commit into another, with the SQL of each and its hazards';
+
+CREATE FUNCTION pggit.schema_diff_sql("from" text, "to" text) RETURNS text
+LANGUAGE plpython3u STABLE AS $$
+if "pggit" not in GD: plpy.execute("SELECT pggit._load()")
+return GD["pggit"].schema_diff_sql(args[0], args[1])
+$$;
+COMMENT ON FUNCTION pggit.schema_diff_sql(text, text) IS
+  'pggit: one dependency-ordered script, unqualified, that turns "from" into "to"; run it with search_path set to the schema to change';
 
 ------------------------------------------------------------------------------
 -- Commits and merge

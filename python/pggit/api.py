@@ -99,6 +99,24 @@ def after_ddl(schemas, tables_changed) -> None:
     branches.after_ddl(server_db(), sorted(set(schemas)), bool(tables_changed))
 
 
+
+# Schema diff
+
+
+@entry
+def schema_diff(source, target) -> list[dict]:
+    from . import commits
+
+    return commits.diff_refs(server_db(), source, target)
+
+
+@entry
+def schema_diff_sql(source, target) -> str:
+    from . import commits, engine
+
+    db = server_db()
+    return engine.script(commits.resolve(db, source), commits.resolve(db, target))
+
 # Commits and merge
 
 
