@@ -91,13 +91,28 @@ CREATE TABLE pggit.merge_history (
 );
 COMMENT ON TABLE pggit.merge_history IS 'pggit: every merge attempt, its outcome and its conflicts';
 
--- main is created with the extension. Its row is left out of dumps (the restore
--- recreates it), every other row is kept.
+-- main is created with the extension. A restore recreates the extension (and so
+-- main's row) before it loads the dumped rows; main's dumped row then updates the
+-- one that exists instead of colliding with it (COPY fires row triggers).
 INSERT INTO pggit.branches (id, name, schema_name) VALUES (1, 'main', 'pggit_base');
 ALTER TABLE pggit.branches ALTER COLUMN id RESTART WITH 2;
 
+CREATE FUNCTION pggit._restore_main() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE pggit.branches
+       SET head_commit_hash = NEW.head_commit_hash, created_at = NEW.created_at,
+           created_by = NEW.created_by
+     WHERE id = 1;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION pggit._restore_main() IS
+  'pggit internal: lets a restore load main''s dumped row over the one CREATE EXTENSION made';
+CREATE TRIGGER restore_main BEFORE INSERT ON pggit.branches
+    FOR EACH ROW WHEN (NEW.id = 1 AND NEW.name = 'main') EXECUTE FUNCTION pggit._restore_main();
+
 SELECT pg_extension_config_dump('pggit.repository', '');
-SELECT pg_extension_config_dump('pggit.branches', 'WHERE id <> 1');
+SELECT pg_extension_config_dump('pggit.branches', '');
 SELECT pg_extension_config_dump('pggit.commits', '');
 SELECT pg_extension_config_dump('pggit.versioned_objects', '');
 SELECT pg_extension_config_dump('pggit.version_history', '');

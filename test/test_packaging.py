@@ -67,6 +67,7 @@ def test_pg_dump_keeps_metadata_rows(server, pg, new_db):
     pg.execute("INSERT INTO pggit.branches (name, schema_name, parent_branch_id) "
                "VALUES ('feature', 'pggit_branch_feature', 1)")
     pg.execute("INSERT INTO pggit.version_history (branch_name, command_tag) VALUES ('main', 'CREATE TABLE')")
+    pg.execute("UPDATE pggit.branches SET head_commit_hash = repeat('a', 64) WHERE name = 'main'")
     where = ["-h", server.host, "-p", str(server.port), "-U", server.user]
     dump = subprocess.run([str(PG_BIN / "pg_dump"), *where, "-Fc", pg.info.dbname],
                           check=True, capture_output=True).stdout
@@ -76,6 +77,7 @@ def test_pg_dump_keeps_metadata_rows(server, pg, new_db):
     assert restored.execute("SELECT name, parent_branch_id FROM pggit.branches ORDER BY id").fetchall() == [
         ("main", None), ("feature", 1)]
     assert scalar(restored, "SELECT command_tag FROM pggit.version_history") == "CREATE TABLE"
+    assert scalar(restored, "SELECT head_commit_hash FROM pggit.branches WHERE name = 'main'") == "a" * 64
     # the identity sequences come back too: the next branch does not collide
     restored.execute("INSERT INTO pggit.branches (name, schema_name) VALUES ('next', 's')")
     assert scalar(restored, "SELECT id FROM pggit.branches WHERE name = 'next'") == 3
