@@ -13,6 +13,9 @@ CREATE SCHEMA pggit_base;
 COMMENT ON SCHEMA pggit_base IS 'pggit: the physical tables of branch main';
 CREATE SCHEMA pggit_routes;
 COMMENT ON SCHEMA pggit_routes IS 'pggit: generated routing functions behind the views in public';
+-- Routing views inline SQL that names pggit.current_branch() and pggit_routes: every
+-- role that may use a tracked table must be able to look those names up.
+GRANT USAGE ON SCHEMA pggit, pggit_routes TO PUBLIC;
 
 ------------------------------------------------------------------------------
 -- Metadata. Kept by pg_dump (pg_extension_config_dump); no foreign key runs

@@ -244,3 +244,29 @@ def test_branch_of_a_branch(shop):
     shop.execute("ALTER TABLE pggit_branch_a.users ADD COLUMN nick text")
     schema = scalar(shop, "SELECT pggit.create_branch('b', 'a')")
     assert catalog_of(shop, schema) == catalog_of(shop, "pggit_branch_a")
+
+
+def test_init_carries_table_grants_to_the_routing_views(server, pg):
+    pg.execute("CREATE TABLE notes (id serial PRIMARY KEY, body text)")
+    pg.execute("DROP ROLE IF EXISTS pggit_reader")
+    pg.execute("CREATE ROLE pggit_reader LOGIN")
+    try:
+        pg.execute("GRANT SELECT ON notes TO pggit_reader")
+        pg.execute("INSERT INTO notes (body) VALUES ('hi')")
+        pg.execute("SELECT pggit.init()")
+        reader = psycopg.connect(host=server.host, port=server.port, user="pggit_reader",
+                                 dbname=pg.info.dbname, autocommit=True)
+        try:
+            assert scalar(reader, "SELECT body FROM notes") == "hi"
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                reader.execute("INSERT INTO notes (body) VALUES ('no')")
+            # a branch carries the grants: the reader sees the branch's rows too
+            pg.execute("SELECT pggit.create_branch('feature')")
+            pg.execute("UPDATE pggit_branch_feature.notes SET body = 'on the branch'")
+            reader.execute("SET pggit.current_branch = 'feature'")
+            assert scalar(reader, "SELECT body FROM notes") == "on the branch"
+        finally:
+            reader.close()
+    finally:
+        pg.execute("DROP OWNED BY pggit_reader")
+        pg.execute("DROP ROLE pggit_reader")

@@ -103,7 +103,15 @@ def init(db) -> str:
             db.query("INSERT INTO pggit.repository (tracked_schema) VALUES ($1)", (TRACKED_SCHEMA,))
         record_objects(db, MAIN_SCHEMA)
         routing.regenerate(db)
+        run_all(db, "branch_schema_grants", TRACKED_SCHEMA, MAIN_SCHEMA)
+        run_all(db, "branch_view_grants", MAIN_SCHEMA, TRACKED_SCHEMA)
     return f"pggit: initialised; {moved} object(s) of {TRACKED_SCHEMA} now on branch {MAIN}"
+
+
+def run_all(db, query: str, *params) -> None:
+    """Run every statement a catalog query writes (GRANTs, setval() calls)."""
+    for row in db.query(sql(query), params):
+        db.execute(row["statement"])
 
 
 def move_objects(db, source: str, target: str) -> int:
@@ -129,6 +137,7 @@ def create_branch(db, name: str, parent: str | None) -> str:
         schema = schema_for(db, name)
         lock_tables(db, source["schema_name"])
         db.execute(f"CREATE SCHEMA {ident(schema)}")
+        run_all(db, "branch_schema_grants", source["schema_name"], schema)
         replay_schema(db, source["schema_name"], schema)
         copy_rows(db, source["schema_name"], schema)
         db.query("INSERT INTO pggit.branches (name, schema_name, parent_branch_id) VALUES ($1, $2, $3::bigint)",
@@ -177,8 +186,7 @@ def copy_rows(db, source: str, target: str) -> None:
         db.execute(f"ALTER TABLE {dst} DISABLE TRIGGER USER")
         db.execute(f"INSERT INTO {dst} ({cols}) OVERRIDING SYSTEM VALUE SELECT {cols} FROM {only}{src}")
         db.execute(f"ALTER TABLE {dst} ENABLE TRIGGER USER")
-    for row in db.query(sql("branch_sequence_values"), (source, target)):
-        db.execute(row["statement"])
+    run_all(db, "branch_sequence_values", source, target)
     for view in db.query(sql("branch_populated_matviews"), (target,)):
         db.execute(f"REFRESH MATERIALIZED VIEW {ident(target)}.{ident(view['name'])}")
 
