@@ -28,6 +28,7 @@ if [ ! -x "$venv/bin/pip" ]; then
     /usr/bin/python3 -m venv "$venv"
 fi
 "$venv/bin/pip" install -q --disable-pip-version-check -r "$repo/test/requirements.txt"
+"$venv/bin/pip" install -q --disable-pip-version-check "$repo"
 
 PATH=/usr/lib/postgresql/15/bin:$PATH make -C "$repo" -s install
 echo "pggit: set up; extension installed into $(/usr/lib/postgresql/15/bin/pg_config --sharedir)/extension"
