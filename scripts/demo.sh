@@ -17,3 +17,13 @@ as_pg "$bin/initdb" -D "$work/data" -A trust -U postgres >/dev/null
 as_pg "$bin/pg_ctl" -D "$work/data" -o "-p $port -k $work -c listen_addresses=''" -l "$work/log" -w start >/dev/null
 as_pg "$bin/psql" -X -q -h "$work" -p "$port" -U postgres -d postgres \
     -v ON_ERROR_STOP=1 < "$repo/scripts/demo.sql"
+
+# The same repository from the shell, with the pggit command (scripts/setup.sh installs it).
+cli=${PGGIT_VENV:-/usr/local/lib/pggit-venv}/bin/pggit
+if [ -x "$cli" ]; then
+    dsn="host=$work port=$port user=postgres dbname=postgres"
+    echo; echo "== the same from the shell: pggit branch; pggit log --graph; pggit diff"
+    as_pg "$cli" --dsn "$dsn" branch
+    as_pg "$cli" --dsn "$dsn" log main --graph
+    as_pg "$cli" --dsn "$dsn" diff main feature/users-api
+fi
