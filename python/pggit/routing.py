@@ -21,6 +21,18 @@ so running it twice executes nothing the second time, and it never drops a view 
 columns did not change. Because routing bodies are not checked by PostgreSQL until they
 run, regeneration must follow every DDL on a tracked table (the event trigger calls it):
 until then a dropped branch table or column makes the routing function fail to plan.
+
+`regenerate(db, tables)` does the same for some tables only (the event trigger passes
+the tables a DDL statement touched): it reads, renders and compares only their routing
+objects, so its cost does not grow with the number of tables. Which routing functions
+belong to a table is known without parsing names: the route function has the table's
+name, the writer's name is computed from it (`_writer_name`), and whatever else the
+view `public.<table>` uses (its rule, column defaults and trigger) is found through
+pg_depend/pg_trigger (catalog/routing_functions.sql). So a table that left main still
+has all its routing objects dropped, whichever columns it had. A function no view uses
+any more (someone dropped the view by hand) is only found by a full regeneration, which
+owns the whole routing schema. (A rename is reported under the new name only; the event
+trigger adds the old one from pggit.versioned_objects.)
 """
 
 from __future__ import annotations
@@ -59,8 +71,30 @@ def _templates() -> jinja2.Environment:
     return _env
 
 
+# Rendered text by (template, repr of its context): a table whose arms did not change
+# since the last regeneration in this session is not rendered again. The key is the
+# whole input (dataclass reprs show every field), so a hit is always right.
+_rendered: dict[tuple[str, str], str] = {}
+_RENDERED_MAX = 20_000
+
+
 def _render(template: str, **context) -> str:
-    return _templates().get_template(template).render(**context).strip()
+    key = (template, repr(sorted(context.items())))
+    text = _rendered.get(key)
+    if text is None:
+        text = _templates().get_template(template).render(**context).strip()
+        if len(_rendered) >= _RENDERED_MAX:
+            _rendered.clear()
+        _rendered[key] = text
+    return text
+
+
+def _text_array(values) -> str | None:
+    """A text[] literal for a `$n::text[]` parameter; None (SQL NULL) stays None."""
+    if values is None:
+        return None
+    quoted = ('"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values)
+    return "{" + ",".join(quoted) + "}"
 
 
 def _query(name: str) -> str:
@@ -102,11 +136,12 @@ class Table:
         return [c.name for c in sorted(pk, key=lambda c: c.pk_position)]
 
 
-def _read_tables(db) -> tuple[list[tuple[str, str]], dict[str, dict[str, Table]]]:
-    """Branches [(name, schema)] with main first, and {table: {branch: Table}}."""
+def _read_tables(db, names: str | None) -> tuple[list[tuple[str, str]], dict[str, dict[str, Table]]]:
+    """Branches [(name, schema)] with main first, and {table: {branch: Table}} for main's
+    tables named in `names` (a text[] literal; None: all of them)."""
     branches = [(r["name"], r["schema_name"]) for r in db.query(_query("branches"), (MAIN_SCHEMA,))]
     tables: dict[str, dict[str, Table]] = {}
-    for r in db.query(_query("columns"), (MAIN_SCHEMA,)):
+    for r in db.query(_query("columns"), (MAIN_SCHEMA, names)):
         per_branch = tables.setdefault(r["table_name"], {})
         table = per_branch.get(r["branch"])
         if table is None:
@@ -282,32 +317,46 @@ def _same(a: str, b: str) -> bool:
     return " ".join(a.split()) == " ".join(b.split())
 
 
-def regenerate(db) -> None:
-    """Make the routing objects match the branches and main's tables (see module doc)."""
-    saved = db.query("SELECT current_setting('search_path') AS path")[0]["path"]
-    db.query("SELECT set_config('search_path', 'pg_catalog, pg_temp', false)")
+def regenerate(db, tables=None) -> None:
+    """Make the routing objects match the branches and main's tables (see module doc).
+
+    `tables`: None for every table (and every routing object); else a collection of
+    table names, and only their routing objects are read, compared and made again,
+    including dropping those of a name that is no longer one of main's tables.
+    """
+    if tables is not None:
+        tables = sorted(set(tables))
+        if not tables:
+            return
+    # Generic plans for the catalog queries: they are written so that any plan finds the
+    # tables by name, and a custom plan would cost more to make than to run.
+    saved = db.query("SELECT current_setting('search_path') AS path, "
+                     "current_setting('plan_cache_mode') AS mode")[0]
+    db.query("SELECT set_config('search_path', 'pg_catalog, pg_temp', false), "
+             "set_config('plan_cache_mode', 'force_generic_plan', false)")
     failed = True
     try:
-        _regenerate(db)
+        _regenerate(db, tables)
         failed = False
     finally:
         try:
-            db.query("SELECT set_config('search_path', $1::text, false)", (saved,))
+            db.query("SELECT set_config('search_path', $1::text, false), "
+                     "set_config('plan_cache_mode', $2::text, false)", (saved["path"], saved["mode"]))
         except Exception:
             if not failed:
                 raise
 
 
-def _regenerate(db) -> None:
+def _regenerate(db, scope: list[str] | None) -> None:
     # One regeneration at a time (in the server: until the end of the transaction).
     db.query("SELECT pg_advisory_xact_lock(hashtext('pggit routing'))")
     # The install script makes the schema; this keeps an older database working.
     if not db.query("SELECT 1 FROM pg_namespace WHERE nspname = $1::name", (ROUTES_SCHEMA,)):
         db.execute(f"CREATE SCHEMA {quoting.ident(ROUTES_SCHEMA)}")
-    branches, tables = _read_tables(db)
+    names = _text_array(scope)
+    branches, tables = _read_tables(db, names)
     main_branch = branches[0][0] if branches and branches[0][1] == MAIN_SCHEMA else None
-    relations = {r["name"]: r for r in db.query(_query("relations"), (TRACKED_SCHEMA, ROUTES_SCHEMA))}
-    functions = {r["name"]: r for r in db.query(_query("functions"), (ROUTES_SCHEMA,))}
+    relations = {r["name"]: r for r in db.query(_query("relations"), (TRACKED_SCHEMA, ROUTES_SCHEMA, names))}
 
     # What we want, table by table.
     want_functions: dict[str, Function] = {}
@@ -336,6 +385,12 @@ def _regenerate(db) -> None:
         want_functions[route.name] = route
         want_functions[writer.name] = writer
         want_views[table] = {"route": route, "writer": writer, "defaults": defaults}
+
+    # The functions as they are: all, or those of the tables in scope (see the query).
+    function_names = None if scope is None else _text_array(
+        sorted(set(want_functions) | set(scope) | {_writer_name(t) for t in scope}))
+    functions = {r["name"]: r for r in db.query(
+        _query("functions"), (ROUTES_SCHEMA, function_names, TRACKED_SCHEMA, names))}
 
     def changed(fn: Function) -> bool:  # exists with another result type: drop, create
         have = functions.get(fn.name)
@@ -381,6 +436,9 @@ def _regenerate(db) -> None:
         if rel is None:
             want["set_defaults"] = want["defaults"]
         have_triggers = dict(zip(rel["trigger_names"], rel["trigger_functions"])) if rel else {}
+        trigger_ok = have_triggers.get(TRIGGER_NAME) == want["writer"].name
+        if rel is not None and trigger_ok and not want["set_defaults"]:
+            continue  # nothing to do for this view (owner and grants only come with a drop)
         statements.append(_render(
             "routing_view.sql.j2",
             schema=TRACKED_SCHEMA, table=name, routes=ROUTES_SCHEMA,
@@ -388,7 +446,7 @@ def _regenerate(db) -> None:
             defaults=want["set_defaults"],
             trigger=TRIGGER_NAME,
             writer=want["writer"].name,
-            trigger_ok=have_triggers.get(TRIGGER_NAME) == want["writer"].name,
+            trigger_ok=trigger_ok,
             trigger_exists=TRIGGER_NAME in have_triggers,
             owner=want.get("owner"),
             grants=want.get("grants", []),

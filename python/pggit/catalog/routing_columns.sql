@@ -2,19 +2,28 @@
 -- main's tables ($1 = main's schema), with what routing needs: the branch column's
 -- default (an identity column's as the nextval of its sequence), its place in the
 -- primary key, and whether a cast exists between its type and main's column's type.
-WITH schemas AS (
+-- $2 (text[]) limits it to main's tables of those names; NULL means all of them. The
+-- names drive the query (each table found by name in each schema, an index lookup), so
+-- a short $2 reads only its own tables however many there are, with any plan.
+WITH main_tables AS (
+    SELECT m.relname
+      FROM unnest(coalesce($2::text[]::name[],
+                           ARRAY(SELECT m.relname FROM pg_class m
+                                  WHERE m.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = $1::name))))
+           AS x (relname)
+      JOIN pg_class m ON m.relname = x.relname
+                     AND m.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = $1::name)
+     WHERE m.relkind IN ('r', 'p') AND NOT m.relispartition
+), schemas AS (
     SELECT b.name AS branch, n.oid AS nsp, n.nspname
       FROM pggit.branches b
       JOIN pg_namespace n ON n.nspname = b.schema_name
 ), tables AS (
     SELECT s.branch, s.nspname, c.oid, c.relname
-      FROM schemas s
-      JOIN pg_class c ON c.relnamespace = s.nsp
+      FROM main_tables mt
+     CROSS JOIN schemas s
+      JOIN pg_class c ON c.relname = mt.relname AND c.relnamespace = s.nsp
      WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
-       AND c.relname IN (SELECT m.relname
-                           FROM pg_class m JOIN pg_namespace mn ON mn.oid = m.relnamespace
-                          WHERE mn.nspname = $1::name
-                            AND m.relkind IN ('r', 'p') AND NOT m.relispartition)
 ), main_columns AS (
     SELECT t.relname, a.attname, a.atttypid
       FROM tables t JOIN pg_attribute a ON a.attrelid = t.oid

@@ -1,6 +1,11 @@
 -- The relations of the tracked schema ($1): whether each is a view made by routing (its
 -- rule depends on a function of the routing schema, $2), its owner and privileges (kept
--- when a view is made again), its column defaults and its triggers.
+-- when a view is made again), its column defaults and its triggers. $3 (text[]) limits
+-- it to the relations of those names (found by name, an index lookup each, whatever
+-- the plan); NULL means all of them.
+WITH tracked AS (
+    SELECT oid FROM pg_namespace WHERE nspname = $1::name
+)
 SELECT c.relname::text AS name,
        c.relkind::text AS kind,
        EXISTS (SELECT 1
@@ -26,7 +31,8 @@ SELECT c.relname::text AS name,
               WHERE tg.tgrelid = c.oid AND NOT tg.tgisinternal ORDER BY tg.tgname) AS trigger_names,
        ARRAY(SELECT p.proname::text FROM pg_trigger tg JOIN pg_proc p ON p.oid = tg.tgfoid
               WHERE tg.tgrelid = c.oid AND NOT tg.tgisinternal ORDER BY tg.tgname) AS trigger_functions
-  FROM pg_class c
-  JOIN pg_namespace n ON n.oid = c.relnamespace
- WHERE n.nspname = $1::name
-   AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+  FROM unnest(coalesce($3::text[]::name[],
+                      ARRAY(SELECT c.relname FROM pg_class c WHERE c.relnamespace = (SELECT oid FROM tracked))))
+       AS x (relname)
+  JOIN pg_class c ON c.relname = x.relname AND c.relnamespace = (SELECT oid FROM tracked)
+ WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')
