@@ -256,13 +256,13 @@ COMMENT ON FUNCTION pggit.list_branches() IS
 -- is left alone. Cheap checks come first: these run for every DDL statement.
 ------------------------------------------------------------------------------
 
-CREATE FUNCTION pggit._after_ddl(schemas name[], tables_changed boolean) RETURNS void
+CREATE FUNCTION pggit._after_ddl(schemas name[], tables text[]) RETURNS void
 LANGUAGE plpython3u AS $$
 if "pggit" not in GD: plpy.execute("SELECT pggit._load()")
-GD["pggit"].after_ddl(schemas, tables_changed)
+GD["pggit"].after_ddl(schemas, tables)
 $$;
-COMMENT ON FUNCTION pggit._after_ddl(name[], boolean) IS
-  'pggit internal: refreshes versioned_objects and routing after DDL on tracked schemas';
+COMMENT ON FUNCTION pggit._after_ddl(name[], text[]) IS
+  'pggit internal: refreshes versioned_objects of the schemas, and the routing of the tables (empty: none; NULL: all), after DDL';
 
 CREATE FUNCTION pggit._on_ddl_command_end() RETURNS event_trigger
 LANGUAGE plpgsql AS $$
@@ -270,8 +270,14 @@ DECLARE
     cmd      record;
     branch   record;
     home     name;
+    rel      name;
+    renamed  boolean;
+    -- the schemas whose versioned_objects may have changed (objects came, went, renamed)
     schemas  name[] := '{}';
-    tables   boolean := false;
+    -- the names of main's tables whose routing the statement may change; NULL: all
+    tables   text[] := '{}';
+    -- the schemas where ALTER TABLE renamed a table away from its old name
+    renames  name[] := '{}';
 BEGIN
     IF current_setting('pggit.internal', true) = 'on' OR NOT EXISTS (SELECT FROM pggit.repository) THEN
         RETURN;
@@ -287,14 +293,62 @@ BEGIN
             EXECUTE format('ALTER TABLE %s SET SCHEMA %I', cmd.objid::regclass, home);
             PERFORM set_config('pggit.internal', '', true);
         END IF;
-        SELECT b.name INTO branch FROM pggit.branches b WHERE b.schema_name = home;
+        SELECT b.id, b.name INTO branch FROM pggit.branches b WHERE b.schema_name = home;
         CONTINUE WHEN NOT FOUND;
         INSERT INTO pggit.version_history (branch_name, object_type, object_name, command_tag, statement)
         VALUES (branch.name, cmd.object_type, cmd.object_identity, cmd.command_tag, current_query());
-        schemas := array_append(schemas, home);
-        tables := tables OR cmd.object_type IN ('table', 'table column', 'view', 'type');
+        -- the table the object belongs to (a sequence: the table owning it)
+        rel := CASE WHEN cmd.command_tag NOT IN ('CREATE TABLE', 'CREATE TABLE AS', 'SELECT INTO',
+                                                 'ALTER TABLE', 'ALTER SEQUENCE') THEN NULL
+                    WHEN cmd.object_type IN ('table', 'table column') THEN
+                        (SELECT c.relname FROM pg_class c WHERE c.oid = cmd.objid)
+                    WHEN cmd.object_type = 'table constraint' THEN
+                        (SELECT c.relname FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
+                          WHERE k.oid = cmd.objid)
+                    WHEN cmd.object_type = 'sequence' THEN
+                        (SELECT c.relname FROM pg_depend d JOIN pg_class c ON c.oid = d.refobjid
+                          WHERE d.classid = 'pg_class'::regclass AND d.objid = cmd.objid
+                            AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i') LIMIT 1)
+               END;
+        -- ALTER TABLE renamed the table if its name is not the one versioned_objects knows
+        renamed := cmd.command_tag = 'ALTER TABLE' AND cmd.object_type = 'table' AND NOT EXISTS (
+            SELECT FROM pggit.versioned_objects v
+             WHERE v.branch_id = branch.id AND v.object_type = 'TABLE' AND v.object_name = rel);
+        IF renamed THEN
+            renames := array_append(renames, home);
+        END IF;
+        IF renamed OR NOT (cmd.command_tag IN ('COMMENT', 'GRANT', 'REVOKE', 'SECURITY LABEL', 'CREATE INDEX',
+                                               'ALTER INDEX', 'CREATE TRIGGER', 'ALTER TRIGGER', 'CREATE POLICY',
+                                               'ALTER POLICY', 'CREATE RULE', 'CREATE STATISTICS',
+                                               'ALTER STATISTICS', 'REFRESH MATERIALIZED VIEW')
+                           OR (cmd.command_tag = 'ALTER TABLE'
+                               AND cmd.object_type IN ('table', 'table column', 'table constraint', 'index'))) THEN
+            schemas := array_append(schemas, home);
+        END IF;
+        IF cmd.object_type IN ('type', 'domain') AND cmd.command_tag IN ('ALTER TYPE', 'ALTER DOMAIN') THEN
+            tables := NULL;  -- any table's columns may have the type
+        ELSIF rel IS NOT NULL AND NOT rel = ANY (tables)
+              AND (home = 'pggit_base' OR to_regclass(format('pggit_base.%I', rel)) IS NOT NULL) THEN
+            tables := array_append(tables, rel::text);
+        END IF;
     END LOOP;
-    IF cardinality(schemas) > 0 THEN
+    IF cardinality(renames) > 0 AND tables IS NOT NULL THEN
+        -- a rename reports the new name only; the old one is still in versioned_objects
+        tables := tables || ARRAY(
+            SELECT v.object_name FROM pggit.versioned_objects v
+              JOIN pggit.branches b ON b.id = v.branch_id
+             WHERE b.schema_name = ANY (renames) AND v.object_type = 'TABLE'
+               AND to_regclass(format('%I.%I', b.schema_name, v.object_name)) IS NULL);
+    END IF;
+    -- what _on_sql_drop found for this statement, if it dropped anything
+    IF current_setting('pggit.dropped_schemas', true) <> '' THEN
+        schemas := schemas || current_setting('pggit.dropped_schemas')::name[];
+        IF tables IS NOT NULL THEN  -- NULL (all) stays NULL
+            tables := tables || current_setting('pggit.dropped_tables')::text[];
+        END IF;
+        PERFORM set_config('pggit.dropped_schemas', '', true), set_config('pggit.dropped_tables', '', true);
+    END IF;
+    IF cardinality(schemas) > 0 OR tables IS NULL OR cardinality(tables) > 0 THEN
         PERFORM pggit._after_ddl(schemas, tables);
     END IF;
 END
@@ -302,12 +356,16 @@ $$;
 COMMENT ON FUNCTION pggit._on_ddl_command_end() IS
   'pggit internal: event trigger recording DDL on tracked schemas';
 
+-- It records the drops, and leaves the rest to _on_ddl_command_end, which always follows
+-- for the same statement: one refresh per statement, e.g. for ALTER TABLE ... DROP COLUMN.
 CREATE FUNCTION pggit._on_sql_drop() RETURNS event_trigger
 LANGUAGE plpgsql AS $$
 DECLARE
     obj      record;
+    -- the schemas where versioned objects (tables, views, sequences, functions, types) went
     schemas  name[] := '{}';
-    tables   boolean := false;
+    -- the names of main's tables whose routing the drop may change
+    tables   text[] := '{}';
 BEGIN
     IF current_setting('pggit.internal', true) = 'on' OR to_regclass('pggit.repository') IS NULL
        OR NOT EXISTS (SELECT FROM pggit.repository) THEN
@@ -315,14 +373,28 @@ BEGIN
     END IF;
     FOR obj IN SELECT d.*, b.name AS branch_name FROM pg_event_trigger_dropped_objects() d
                JOIN pggit.branches b ON b.schema_name = d.schema_name
-              WHERE d.original AND NOT d.is_temporary LOOP
-        INSERT INTO pggit.version_history (branch_name, object_type, object_name, command_tag, statement)
-        VALUES (obj.branch_name, obj.object_type, obj.object_identity, tg_tag, current_query());
-        schemas := array_append(schemas, obj.schema_name::name);
-        tables := tables OR obj.object_type IN ('table', 'table column', 'view', 'type');
+              WHERE NOT d.is_temporary LOOP
+        IF obj.original THEN
+            INSERT INTO pggit.version_history (branch_name, object_type, object_name, command_tag, statement)
+            VALUES (obj.branch_name, obj.object_type, obj.object_identity, tg_tag, current_query());
+        END IF;
+        IF obj.object_type IN ('table', 'view', 'materialized view', 'sequence', 'function', 'procedure',
+                               'aggregate', 'type', 'domain')
+           AND NOT obj.schema_name = ANY (schemas) THEN
+            schemas := array_append(schemas, obj.schema_name::name);
+        END IF;
+        -- a table, or a column, constraint or default of one (also when dropped by CASCADE):
+        -- address_names is {schema, table, ...}
+        IF obj.object_type IN ('table', 'table column', 'table constraint', 'default value')
+           AND NOT obj.address_names[2] = ANY (tables)
+           AND (obj.schema_name = 'pggit_base'
+                OR to_regclass(format('pggit_base.%I', obj.address_names[2])) IS NOT NULL) THEN
+            tables := array_append(tables, obj.address_names[2]);
+        END IF;
     END LOOP;
-    IF cardinality(schemas) > 0 THEN
-        PERFORM pggit._after_ddl(schemas, tables);
+    IF cardinality(schemas) > 0 OR cardinality(tables) > 0 THEN
+        PERFORM set_config('pggit.dropped_schemas', schemas::text, true),
+                set_config('pggit.dropped_tables', tables::text, true);
     END IF;
 END
 $$;

@@ -360,3 +360,149 @@ def test_hostile_names(pg, other_session, branch, schema, table, column):
         other_session.execute("SET pggit.current_branch = 'nowhere'")
         one(f"DELETE FROM {view}")  # no rows: the trigger never runs
         one(f"INSERT INTO {view} DEFAULT VALUES")
+
+
+# --- regeneration after DDL: only the tables the statement touched --------------------------
+
+TRACKED = """
+CREATE TABLE teams (id int PRIMARY KEY, title text NOT NULL DEFAULT 'new team');
+CREATE TABLE users (id serial PRIMARY KEY, name text DEFAULT 'anon', team_id int REFERENCES teams (id));
+INSERT INTO teams VALUES (1, 'core');
+INSERT INTO users (name, team_id) VALUES ('ann', 1);
+"""
+
+
+@pytest.fixture
+def tracked(pg):
+    """An initialised database with branch feature: the event triggers are live."""
+    pg.execute(TRACKED)
+    pg.execute("SELECT pggit.init()")
+    pg.execute("SELECT pggit.create_branch('feature')")
+    return pg
+
+
+def routing_of(conn, table):
+    """The routing objects of one table, by oid and xmin: unchanged means untouched."""
+    return conn.execute("""
+        WITH v AS (SELECT to_regclass('public.' || quote_ident(%(t)s)) AS oid)
+        SELECT (SELECT array_agg((p.oid, p.xmin::text)::text ORDER BY p.oid) FROM pg_proc p
+                 WHERE p.pronamespace = 'pggit_routes'::regnamespace
+                   AND (p.proname = %(t)s OR left(p.proname, length(%(t)s) + 2) = %(t)s || '__')),
+               (SELECT (c.oid, c.xmin::text)::text FROM pg_class c, v WHERE c.oid = v.oid),
+               (SELECT array_agg((a.oid, a.xmin::text)::text ORDER BY a.oid) FROM pg_attrdef a, v
+                 WHERE a.adrelid = v.oid),
+               (SELECT array_agg((t.oid, t.xmin::text)::text ORDER BY t.oid) FROM pg_trigger t, v
+                 WHERE t.tgrelid = v.oid)""", {"t": table}).fetchone()
+
+
+def view_columns(conn, table):
+    return [r[0] for r in conn.execute(
+        "SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('public.' || quote_ident(%s)) "
+        "AND attnum > 0 ORDER BY attnum", (table,))]
+
+
+def test_ddl_on_main_regenerates_that_tables_routing_only(tracked, other_session):
+    teams = routing_of(tracked, "teams")
+    assert teams[0] and teams[1] and teams[2] and teams[3]
+    tracked.execute("ALTER TABLE pggit_base.users ADD COLUMN x int DEFAULT 5")
+    assert view_columns(tracked, "users") == ["id", "name", "team_id", "x"]
+    assert tracked.execute("INSERT INTO users (name) VALUES ('bo') RETURNING x").fetchone() == (5,)
+    other_session.execute("SET pggit.current_branch = 'feature'")
+    assert scalar(other_session, "SELECT count(*) FROM users WHERE x IS NULL") == 1
+    assert routing_of(tracked, "teams") == teams
+
+
+def test_ddl_on_a_branch_table_regenerates_its_routing(tracked, other_session):
+    teams = routing_of(tracked, "teams")
+    tracked.execute("ALTER TABLE pggit_branch_feature.users DROP COLUMN name")
+    other_session.execute("SET pggit.current_branch = 'feature'")
+    assert other_session.execute("SELECT id, name FROM users").fetchall() == [(1, None)]
+    assert scalar(other_session, "INSERT INTO users (name, team_id) VALUES ('x', 1) RETURNING name") is None
+    assert routing_of(tracked, "teams") == teams
+    users = routing_of(tracked, "users")
+    tracked.execute("ALTER TABLE pggit_branch_feature.users ADD COLUMN only_here int")  # not main's
+    assert routing_of(tracked, "users") == users
+
+
+def test_dropping_a_table_from_main_drops_its_routing(tracked):
+    users = routing_of(tracked, "users")
+    tracked.execute("ALTER TABLE pggit_base.users DROP CONSTRAINT users_team_id_fkey")
+    tracked.execute("DROP TABLE pggit_base.teams")
+    assert scalar(tracked, "SELECT to_regclass('public.teams')") is None
+    assert routing_of(tracked, "teams") == (None, None, None, None)
+    assert routing_of(tracked, "users") == users
+    assert scalar(tracked, "SELECT count(*) FROM users") == 1
+
+
+def test_renames_leave_no_stale_routing(tracked, other_session):
+    tracked.execute("ALTER TABLE pggit_base.teams RENAME TO squads")
+    assert scalar(tracked, "SELECT to_regclass('public.teams')") is None
+    assert routing_of(tracked, "teams")[0] is None
+    assert scalar(tracked, "SELECT title FROM squads") == "core"
+    # a branch's copy renamed away: its arm goes, every other session keeps working
+    tracked.execute("ALTER TABLE pggit_branch_feature.users RENAME TO people")
+    assert scalar(tracked, "SELECT count(*) FROM users") == 1
+    other_session.execute("SET pggit.current_branch = 'feature'")
+    assert scalar(other_session, "SELECT count(*) FROM users") == 0
+
+
+def test_versioned_objects_follow_the_statements_that_change_them(tracked):
+    def objects():
+        return {tuple(r) for r in tracked.execute(
+            "SELECT object_type, object_name FROM pggit.versioned_objects v "
+            "JOIN pggit.branches b ON b.id = v.branch_id WHERE b.name = 'main'")}
+
+    before = objects()
+    tracked.execute("ALTER TABLE pggit_base.users ADD COLUMN n int")  # no object comes or goes
+    assert objects() == before
+    tracked.execute("ALTER TABLE pggit_base.users ADD COLUMN s serial")
+    assert objects() == before | {("SEQUENCE", "users_s_seq")}
+    tracked.execute("ALTER TABLE pggit_base.users DROP COLUMN s")
+    assert objects() == before
+    tracked.execute("ALTER TABLE pggit_base.teams RENAME TO squads")
+    assert objects() == before - {("TABLE", "teams")} | {("TABLE", "squads")}
+
+
+def test_an_altered_type_regenerates_every_table(tracked):
+    tracked.execute("CREATE TYPE pggit_base.mood AS ENUM ('sad', 'happy')")
+    tracked.execute("ALTER TABLE pggit_base.users ADD COLUMN m pggit_base.mood DEFAULT 'happy'")
+    tracked.execute("ALTER TYPE pggit_base.mood RENAME TO feeling")
+    assert scalar(tracked, "SELECT m::text FROM users") == "happy"
+    assert scalar(tracked, "INSERT INTO users (m) VALUES ('sad') RETURNING m::text") == "sad"
+
+
+def test_statements_that_cannot_change_routing_do_no_routing_work(tracked):
+    # public.teams becomes a user's own table: regenerating teams' routing now fails.
+    tracked.execute("SET pggit.internal = 'on'")
+    tracked.execute("DROP VIEW public.teams; CREATE TABLE public.teams (x int)")
+    tracked.execute("RESET pggit.internal")
+    users = routing_of(tracked, "users")
+    tracked.execute("CREATE INDEX ON pggit_base.teams (title)")
+    tracked.execute("COMMENT ON TABLE pggit_base.teams IS 'the teams'")
+    tracked.execute("ALTER TABLE pggit_base.users ADD COLUMN y int")  # another table: fine
+    assert routing_of(tracked, "users") != users
+    with pytest.raises(psycopg.errors.ObjectNotInPrerequisiteState, match="^pggit: public.teams exists"):
+        tracked.execute("ALTER TABLE pggit_base.teams ADD COLUMN z int")
+
+
+def test_scoped_regeneration_of_hostile_names(pg):
+    from pggit import routing
+    from pggit.db import PsycopgDb
+
+    names = ['a,b"{c}\\d', "NULL", "tablé ✓"]
+    for name in names:
+        pg.execute(f"CREATE TABLE {qi(name)} (id int PRIMARY KEY)")
+    pg.execute("SELECT pggit.init()")
+    pg.execute("SELECT pggit.create_branch('feature')")
+    for name in names:
+        pg.execute(f"ALTER TABLE pggit_base.{qi(name)} ADD COLUMN {qi(name + ' col')} int")
+        assert view_columns(pg, name) == ["id", name + " col"]
+    before = [routing_of(pg, name) for name in names]
+    routing.regenerate(PsycopgDb(pg), names)  # nothing left to do
+    routing.regenerate(PsycopgDb(pg), ["no such table"])
+    assert [routing_of(pg, name) for name in names] == before
+    pg.execute("SET pggit.internal = 'on'")
+    pg.execute(f"DROP TABLE pggit_base.{qi(names[0])}")
+    routing.regenerate(PsycopgDb(pg), {names[0]})
+    assert routing_of(pg, names[0]) == (None, None, None, None)
+    assert [routing_of(pg, name) for name in names[1:]] == before[1:]

@@ -93,10 +93,10 @@ def delete_branch(name, force) -> str:
 
 
 @entry
-def after_ddl(schemas, tables_changed) -> None:
+def after_ddl(schemas, tables) -> None:
     from . import branches
 
-    branches.after_ddl(server_db(), sorted(set(schemas)), bool(tables_changed))
+    branches.after_ddl(server_db(), sorted(set(schemas)), None if tables is None else list(tables))
 
 
 

@@ -224,10 +224,17 @@ def has_unmerged_changes(db, branch: dict) -> bool:
     return bool(engine.diff_schemas(db, parent[0]["schema_name"], db, branch["schema_name"]))
 
 
-def after_ddl(db, schemas: list[str], tables_changed: bool) -> None:
-    """What the event triggers ask for after DDL on the schemas of branches."""
+def after_ddl(db, schemas: list[str], tables: list[str] | None) -> None:
+    """What the event triggers ask for after DDL on the schemas of branches.
+
+    `tables`: the names of main's tables whose routing the DDL may have changed; empty:
+    none; None: any (e.g. a type was altered), so all routing is regenerated.
+    """
     for schema in schemas:
         record_objects(db, schema)
-    if tables_changed:
-        with internal(db):
-            routing.regenerate(db)
+    if tables is not None:
+        tables = set(tables)
+        if not tables:
+            return
+    with internal(db):
+        routing.regenerate(db, tables)
