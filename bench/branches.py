@@ -3,6 +3,7 @@
 
   switch_branch           vs  the two set_config() calls it makes, in a server-side loop
   event-trigger cost      vs  the same DDL with pggit's event triggers disabled
+                              (1 table and 1 branch; 100 tables and 3 branches)
   create_branch, 1M rows  vs  CREATE TABLE (LIKE ... INCLUDING ALL) + INSERT ... SELECT
   create_branch, 1,000 empty tables  vs  the CREATE TABLE script that made them
 
@@ -57,10 +58,17 @@ def bench_switch(srv, report):
     report.add("switch_branch (median per call)", switch, raw, "s", "set_config x2")
 
 
-def bench_event_triggers(srv, report):
-    db = srv.new_database("ddl")
+def bench_event_triggers(srv, report, tables: int = 1, branches: int = 1):
+    """One DDL statement on one branch table; the other tables and branches are there to
+    show the cost does not grow with them."""
+    db = srv.new_database(f"ddl_{tables}_{branches}")
     db.execute("CREATE TABLE t (id int PRIMARY KEY)")
+    if tables > 1:
+        db.execute("; ".join(f"CREATE TABLE o{i} (id serial PRIMARY KEY, a text, b int)"
+                             for i in range(tables - 1)))
     db.execute("SELECT pggit.init()")
+    for i in range(branches - 1):
+        db.execute(f"SELECT pggit.create_branch('other{i}')")
     db.execute("SELECT pggit.create_branch('feature')")
     db.execute("SELECT pggit.switch_branch('feature')")
 
@@ -73,8 +81,9 @@ def bench_event_triggers(srv, report):
     db.execute("ALTER EVENT TRIGGER pggit_ddl_command_end DISABLE")
     db.execute("ALTER EVENT TRIGGER pggit_sql_drop DISABLE")
     without = median_seconds(ddl, 50) / 2
-    report.add("DDL statement on a branch table, with event triggers", with_triggers, without, "s",
-               "triggers disabled")
+    shape = "" if tables == 1 and branches == 1 else f" ({tables} tables, {branches} branches)"
+    report.add(f"DDL statement on a branch table, with event triggers{shape}", with_triggers, without,
+               "s", "triggers disabled")
 
 
 def bench_copy(srv, report, rows: int):
@@ -113,6 +122,7 @@ def main():
     with throwaway_server() as srv:
         bench_switch(srv, report)
         bench_event_triggers(srv, report)
+        bench_event_triggers(srv, report, tables=100, branches=3)
         bench_copy(srv, report, args.rows)
         bench_many_tables(srv, report, args.tables)
     print()
