@@ -249,6 +249,16 @@ $$;
 COMMENT ON FUNCTION pggit.list_branches() IS
   'pggit: every branch with its parent, schema, head commit, and whether this session is on it';
 
+-- pg_dump's script (plain or -Fc, through psql or pg_restore) starts with exactly these
+-- two settings and keeps them to the end; no pggit operation runs with both. A restore
+-- brings back the routing objects and the history itself: the event triggers must not
+-- regenerate or record anything while it runs.
+CREATE FUNCTION pggit._restoring() RETURNS boolean
+LANGUAGE sql STABLE PARALLEL SAFE
+RETURN current_setting('check_function_bodies') = 'off' AND current_setting('search_path') = '';
+COMMENT ON FUNCTION pggit._restoring() IS
+  'pggit internal: whether this session is running a pg_dump script (pg_restore, or psql on a plain dump)';
+
 ------------------------------------------------------------------------------
 -- Event triggers: DDL on tracked objects is recorded in version_history, keeps
 -- versioned_objects current and regenerates routing; a table created in public
@@ -279,7 +289,8 @@ DECLARE
     -- the schemas where ALTER TABLE renamed a table away from its old name
     renames  name[] := '{}';
 BEGIN
-    IF current_setting('pggit.internal', true) = 'on' OR NOT EXISTS (SELECT FROM pggit.repository) THEN
+    IF current_setting('pggit.internal', true) = 'on' OR pggit._restoring()
+       OR NOT EXISTS (SELECT FROM pggit.repository) THEN
         RETURN;
     END IF;
     FOR cmd IN SELECT * FROM pg_event_trigger_ddl_commands() WHERE NOT in_extension LOOP
@@ -367,7 +378,7 @@ DECLARE
     -- the names of main's tables whose routing the drop may change
     tables   text[] := '{}';
 BEGIN
-    IF current_setting('pggit.internal', true) = 'on' OR to_regclass('pggit.repository') IS NULL
+    IF current_setting('pggit.internal', true) = 'on' OR pggit._restoring() OR to_regclass('pggit.repository') IS NULL
        OR NOT EXISTS (SELECT FROM pggit.repository) THEN
         RETURN;
     END IF;
