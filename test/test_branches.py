@@ -270,3 +270,14 @@ def test_init_carries_table_grants_to_the_routing_views(server, pg):
     finally:
         pg.execute("DROP OWNED BY pggit_reader")
         pg.execute("DROP ROLE pggit_reader")
+
+
+def test_a_branch_copies_rows_of_its_own_types(pg):
+    pg.execute("CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy')")
+    pg.execute("CREATE DOMAIN score AS int CHECK (VALUE BETWEEN 0 AND 10)")
+    pg.execute("CREATE TABLE people (id int PRIMARY KEY, m mood, past mood[], s score)")
+    pg.execute("INSERT INTO people VALUES (1, 'happy', '{sad,ok}', 7)")
+    pg.execute("SELECT pggit.init()")
+    schema = scalar(pg, "SELECT pggit.create_branch('typed')")
+    row = pg.execute(f'SELECT m::text, past::text, s, pg_typeof(m)::text FROM "{schema}".people').fetchone()
+    assert row == ("happy", "{sad,ok}", 7, f"{schema}.mood")

@@ -150,7 +150,7 @@ def create_branch(db, name: str, parent: str | None) -> str:
 
 def lock_tables(db, schema: str) -> None:
     """Writers wait while the rows are copied, so every table is read at one moment."""
-    tables = db.query(sql("branch_copy_order"), (schema,))
+    tables = db.query(sql("branch_copy_order"), (schema, schema))
     if tables:
         names = ", ".join(f"{ident(schema)}.{ident(t['name'])}" for t in tables)
         db.execute(f"LOCK TABLE {names} IN SHARE MODE")
@@ -177,14 +177,15 @@ def search_path(db, schema: str):
 
 
 def copy_rows(db, source: str, target: str) -> None:
-    for table in db.query(sql("branch_copy_order"), (source,)):
+    for table in db.query(sql("branch_copy_order"), (source, target)):
         only = "" if table["partitioned"] else "ONLY "
         src, dst = f"{ident(source)}.{ident(table['name'])}", f"{ident(target)}.{ident(table['name'])}"
         cols = table["columns"]
         if not cols:
             continue
         db.execute(f"ALTER TABLE {dst} DISABLE TRIGGER USER")
-        db.execute(f"INSERT INTO {dst} ({cols}) OVERRIDING SYSTEM VALUE SELECT {cols} FROM {only}{src}")
+        db.execute(f"INSERT INTO {dst} ({cols}) OVERRIDING SYSTEM VALUE "
+                   f"SELECT {table['select_list']} FROM {only}{src}")
         db.execute(f"ALTER TABLE {dst} ENABLE TRIGGER USER")
     run_all(db, "branch_sequence_values", source, target)
     for view in db.query(sql("branch_populated_matviews"), (target,)):

@@ -1,4 +1,4 @@
--- The tables whose rows a branch copies, parents before the tables whose foreign
+-- The tables of schema $1 whose rows a branch (in schema $2) copies, parents before the tables whose foreign
 -- keys point at them, with the columns an INSERT may write (no generated columns).
 -- Partitions are filled through their partitioned root; inheritance children on
 -- their own (so the parent is read with ONLY).
@@ -20,10 +20,16 @@ WITH RECURSIVE tabs AS (
 )
 SELECT t.relname AS name,
        t.relkind = 'p' AS partitioned,
-       (SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum)
-          FROM pg_attribute a
-         WHERE a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped
-           AND a.attgenerated = '') AS columns
-  FROM tabs t JOIN depth d ON d.oid = t.oid
- GROUP BY t.oid, t.relname, t.relkind
- ORDER BY max(d.level), t.relname
+       string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum) AS columns,
+       -- a value whose type belongs to the source schema (an enum, a domain, an
+       -- array of them) goes to the target schema's type of the same name via text
+       string_agg(CASE WHEN ty.typnamespace = $1::regnamespace
+                       THEN format('%I::text::%I.%I', a.attname, $2::text, ty.typname)
+                       ELSE quote_ident(a.attname) END, ', ' ORDER BY a.attnum) AS select_list
+  FROM tabs t
+  JOIN (SELECT oid, max(level) AS level FROM depth GROUP BY oid) d ON d.oid = t.oid
+  LEFT JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped
+                          AND a.attgenerated = ''
+  LEFT JOIN pg_type ty ON ty.oid = a.atttypid
+ GROUP BY t.oid, t.relname, t.relkind, d.level
+ ORDER BY d.level, t.relname
