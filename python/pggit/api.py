@@ -1,7 +1,8 @@
 """The entry points behind the SQL API: each plpython3u body calls one function here.
 
 They run inside the server only; they turn a PggitError into a PostgreSQL error
-with its message, hint and SQLSTATE, so a user never sees a Python traceback.
+whose message is pggit's own, with its hint and SQLSTATE. Modules are imported on
+first use, so a session that only asks pggit.version() loads no engine.
 """
 
 import functools
@@ -90,6 +91,13 @@ def delete_branch(name, force) -> str:
     from . import branches
 
     return branches.delete_branch(server_db(), name, bool(force))
+
+
+@entry
+def detach(drop_branches) -> str:
+    from . import detach
+
+    return detach.detach(server_db(), bool(drop_branches))
 
 
 @entry
