@@ -249,6 +249,14 @@ $$;
 COMMENT ON FUNCTION pggit.list_branches() IS
   'pggit: every branch with its parent, schema, head commit, and whether this session is on it';
 
+CREATE FUNCTION pggit.detach(drop_branches boolean DEFAULT false) RETURNS text
+LANGUAGE plpython3u AS $$
+if "pggit" not in GD: plpy.execute("SELECT pggit._load()")
+return GD["pggit"].detach(drop_branches)
+$$;
+COMMENT ON FUNCTION pggit.detach(boolean) IS
+  'pggit: stops version control: main''s objects go back to public as plain objects, routing goes; branch schemas stay unless drop_branches';
+
 -- pg_dump's script (plain or -Fc, through psql or pg_restore) starts with exactly these
 -- two settings and keeps them to the end; no pggit operation runs with both. A restore
 -- brings back the routing objects and the history itself: the event triggers must not
