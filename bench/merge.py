@@ -9,7 +9,7 @@
 Every measured statement runs in a transaction that is rolled back, so each repeat merges
 the same branches again. The baseline runs with pggit's event triggers off (raw DDL).
 
-Run: /usr/local/lib/pggit-venv/bin/python bench/merge.py [--tables N] [--repeat N] [--out PATH]
+Run: /usr/local/lib/pggit-venv/bin/python bench/merge.py [--tables N[,N...]] [--repeat N] [--out PATH]
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from report import Report, median_seconds  # noqa: E402
+from report import Report, median_seconds, progress  # noqa: E402
 from server import throwaway_server  # noqa: E402
 
 
@@ -38,7 +38,7 @@ def script(tables: int, template: str, only: int | None = None) -> str:
 
 
 def setup(srv, tables: int, rows: int):
-    db = srv.new_database("merge")
+    db = srv.new_database(f"merge{tables}")
     db.execute(script(tables, "CREATE TABLE t{i} (id serial PRIMARY KEY, a text, b int);"))
     db.execute(script(tables, f"INSERT INTO t{{i}} (a, b) SELECT md5(g::text), g FROM generate_series(1, {rows}) g;"))
     db.execute("SELECT pggit.init()")
@@ -60,6 +60,7 @@ def on(db, schema: str, sql: str):
 
 
 def bench(srv, report, tables: int, rows: int, repeat: int):
+    progress(f"merge: setting up {tables:,} tables on main and two branches")
     db = setup(srv, tables, rows)
     theirs = script(tables, "ALTER TABLE t{i} ADD COLUMN c int DEFAULT 0;")
     ours = script(tables, "CREATE INDEX t{i}_b ON t{i} (b);")
@@ -67,6 +68,7 @@ def bench(srv, report, tables: int, rows: int, repeat: int):
     on(db, "pggit_branch_wide", theirs)
     on(db, "pggit_branch_small", one)
 
+    progress(f"merge: {tables:,} tables, median of {repeat}")
     ff = median_seconds(rolled_back(db, "SELECT pggit.merge('wide', 'main')"), repeat)
     report.add(f"merge, fast-forward, {tables:,} tables changed", ff,
                median_seconds(rolled_back(db, theirs, raw=True), repeat), "s", "the same DDL on main")
@@ -83,11 +85,18 @@ def bench(srv, report, tables: int, rows: int, repeat: int):
     small = median_seconds(rolled_back(db, "SELECT pggit.merge('small', 'main')"), repeat)
     report.add(f"merge, three-way, 1 column on 1 of {tables:,} tables", small,
                median_seconds(rolled_back(db, one, raw=True), repeat), "s", "that ALTER TABLE on main")
+    db.close()
+
+
+def run(srv, report, sizes: tuple[int, ...] = (1000,), rows: int = 100, repeat=3):
+    """`repeat` is a count, or a dict of counts by size (the biggest merges are slow)."""
+    for tables in sizes:
+        bench(srv, report, tables, rows, repeat[tables] if isinstance(repeat, dict) else repeat)
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--tables", type=int, default=1000)
+    ap.add_argument("--tables", default="1000", help="table counts, comma-separated")
     ap.add_argument("--rows", type=int, default=100, help="rows per table")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--out", type=Path, help="write the markdown and JSON reports here (a path prefix)")
@@ -96,12 +105,8 @@ def main():
     # a merge locks every table it changes, plus routing's views and functions
     with throwaway_server("-c fsync=off -c synchronous_commit=off -c shared_buffers=512MB "
                           "-c max_locks_per_transaction=1024") as srv:
-        bench(srv, report, args.tables, args.rows, args.repeat)
-    print()
-    print(report.markdown())
-    if args.out:
-        args.out.with_suffix(".md").write_text(report.markdown())
-        args.out.with_suffix(".json").write_text(report.json())
+        run(srv, report, tuple(int(n) for n in args.tables.split(",")), args.rows, args.repeat)
+    report.emit(args.out)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "python"))
-from report import Report  # noqa: E402
+from report import Report, progress  # noqa: E402
 from server import throwaway_server  # noqa: E402
 
 from pggit import engine  # noqa: E402
@@ -70,6 +70,12 @@ def bench_size(srv, report, tables: int):
     conn.close()
 
 
+def run(srv, report, sizes: tuple[int, ...] = (100, 1000, 5000)):
+    for size in sizes:
+        progress(f"schema_diff: {size:,} tables")
+        bench_size(srv, report, size)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="100,1000,5000")
@@ -77,13 +83,8 @@ def main():
     args = ap.parse_args()
     report = Report("schema_diff")
     with throwaway_server() as srv:
-        for size in (int(s) for s in args.sizes.split(",")):
-            bench_size(srv, report, size)
-    print()
-    print(report.markdown())
-    if args.out:
-        args.out.with_suffix(".md").write_text(report.markdown())
-        args.out.with_suffix(".json").write_text(report.json())
+        run(srv, report, tuple(int(s) for s in args.sizes.split(",")))
+    report.emit(args.out)
 
 
 if __name__ == "__main__":
