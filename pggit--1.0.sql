@@ -126,6 +126,35 @@ SELECT pg_extension_config_dump(pg_get_serial_sequence('pggit.version_history', 
 SELECT pg_extension_config_dump(pg_get_serial_sequence('pggit.merge_history', 'id')::regclass, '');
 
 ------------------------------------------------------------------------------
+-- Privileges. No pggit function is SECURITY DEFINER: each runs as its caller, so every
+-- statement it runs on your objects (LOCK, SELECT to copy rows, ALTER, CREATE SCHEMA,
+-- DROP SCHEMA) is checked against the caller's own rights, and pggit can never read or
+-- change a table for a role that could not do it by hand. What pggit adds is its
+-- metadata and its two schemas. Reading the metadata is open to all (it holds names and
+-- definitions pg_catalog shows anyway; switch_branch reads it). Writing it, and creating
+-- in pggit_base (init moves main there; merge creates there) and pggit_routes (routing),
+-- is for members of pggit_user. The role is cluster-wide: made here unless it exists,
+-- and left in place by DROP EXTENSION. pggit_base's USAGE comes WITH GRANT OPTION so
+-- that init, run by a member, can give pggit_base the USAGE grants public has. A DBA
+-- grants pggit_user to the roles that use pggit (docs/USER_GUIDE.md, Roles and privileges).
+------------------------------------------------------------------------------
+
+DO $do$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'pggit_user') THEN
+        CREATE ROLE pggit_user NOLOGIN;
+    END IF;
+END
+$do$;
+GRANT SELECT ON pggit.repository, pggit.branches, pggit.commits, pggit.versioned_objects,
+                pggit.version_history, pggit.merge_history TO PUBLIC;
+GRANT INSERT, UPDATE, DELETE ON pggit.repository, pggit.branches, pggit.commits, pggit.versioned_objects,
+                                pggit.version_history, pggit.merge_history TO pggit_user;
+GRANT USAGE ON ALL SEQUENCES IN SCHEMA pggit TO pggit_user;
+GRANT USAGE, CREATE ON SCHEMA pggit_base TO pggit_user WITH GRANT OPTION;
+GRANT CREATE ON SCHEMA pggit_routes TO pggit_user;
+
+------------------------------------------------------------------------------
 -- Loading the Python package. Its directory is fixed when the extension is
 -- created (only a superuser may, and only a superuser may read pg_config), and
 -- every plpython3u body below imports it once per session through GD.
