@@ -449,6 +449,24 @@ $$;
 COMMENT ON FUNCTION pggit._on_sql_drop() IS
   'pggit internal: event trigger recording drops on tracked schemas';
 
+-- pggit's operations take their advisory lock before the tables they touch (see
+-- branches.internal); DDL takes it here, before its own table locks, and keeps it to
+-- the end of its transaction. Both then lock in the same order and never deadlock,
+-- and the end-of-DDL work below never waits for a pggit operation holding tables.
+CREATE FUNCTION pggit._on_ddl_command_start() RETURNS event_trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF current_setting('pggit.internal', true) = 'on' OR pggit._restoring() THEN
+        RETURN;
+    END IF;
+    PERFORM pg_advisory_xact_lock(1885824873);  -- branches.LOCK_KEY
+END
+$$;
+COMMENT ON FUNCTION pggit._on_ddl_command_start() IS
+  'pggit internal: event trigger ordering DDL behind pggit''s own operations';
+
+CREATE EVENT TRIGGER pggit_ddl_command_start ON ddl_command_start
+    EXECUTE FUNCTION pggit._on_ddl_command_start();
 CREATE EVENT TRIGGER pggit_ddl_command_end ON ddl_command_end
     EXECUTE FUNCTION pggit._on_ddl_command_end();
 CREATE EVENT TRIGGER pggit_sql_drop ON sql_drop

@@ -124,10 +124,22 @@ class Worker:
                 self.call(conn, "switch", "SELECT pggit.switch_branch(%s)", (self.branch,))
 
     def ddl(self, conn, sql) -> bool:
-        """DDL through search_path, after checking the session really is on its branch."""
-        where = self.call(conn, "check", "SELECT pggit.current_branch(), (current_schemas(false))[1]")
-        if where and where[0] != self.branch:
-            self.violations.append(f"session on {where[0]!r}, expected {self.branch!r}")
+        """DDL through search_path, only when the session is on its own branch.
+
+        A switch that failed (a lock timeout, a deadlock) leaves the session where it
+        was, as it should; DDL then would land there, so the worker switches again
+        instead, and only a session that pggit put somewhere else is a violation.
+        """
+        where = self.call(conn, "check", "SELECT pggit.current_branch()")
+        if where is None:
+            return False
+        if where[0] != self.branch:
+            if self.call(conn, "switch", "SELECT pggit.switch_branch(%s)", (self.branch,)) is None:
+                return False
+            where = self.call(conn, "check", "SELECT pggit.current_branch()")
+            if where and where[0] != self.branch:
+                self.violations.append(f"session on {where[0]!r} after switching to {self.branch!r}")
+                return False
         return self.call(conn, "ddl", sql) is not None
 
     def call(self, conn, op, sql, params=None):

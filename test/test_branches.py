@@ -281,3 +281,23 @@ def test_a_branch_copies_rows_of_its_own_types(pg):
     schema = scalar(pg, "SELECT pggit.create_branch('typed')")
     row = pg.execute(f'SELECT m::text, past::text, s, pg_typeof(m)::text FROM "{schema}".people').fetchone()
     assert row == ("happy", "{sad,ok}", 7, f"{schema}.mood")
+
+
+def test_pggit_operations_leave_the_session_where_it_was(shop):
+    """No operation may leave the session's search_path on another branch's schema."""
+    shop.execute("SELECT pggit.create_branch('mine')")
+    shop.execute("SELECT pggit.create_branch('other')")
+    shop.execute("ALTER TABLE pggit_branch_other.users ADD COLUMN extra int")
+    shop.execute("SELECT pggit.switch_branch('mine')")
+    path = scalar(shop, "SHOW search_path")
+    for sql in ("SELECT * FROM pggit.merge('other', 'main')",
+                "SELECT * FROM pggit.schema_diff('main', 'other')",
+                "SELECT pggit.create_branch('third')",
+                "SELECT pggit.delete_branch('third')",
+                "SELECT pggit._regenerate_routing()"):
+        shop.execute(sql)
+        assert scalar(shop, "SHOW search_path") == path, sql
+        assert scalar(shop, "SHOW check_function_bodies") == "on", sql
+    shop.execute("ALTER TABLE users ADD COLUMN only_mine int")
+    assert scalar(shop, "SELECT count(*) FROM pg_attribute WHERE attname = 'only_mine' "
+                        "AND attrelid = 'pggit_base.users'::regclass") == 0

@@ -16,11 +16,6 @@ sys.path.insert(0, str(REPO / "bench"))
 import concurrency  # noqa: E402
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "open bugs found by this test: (1) a session's DDL on its branch (holding the table's lock, waiting for "
-    "LOCK_KEY in its event trigger) deadlocks with a LOCK_KEY holder that needs AccessShareLock on that "
-    "branch table (40P01, clean but frequent); (2) columns/tables of a branch that was never merged showed "
-    "up on main and later branches"))
 def test_sessions_at_once_leave_a_consistent_repository(server, new_db):
     conn = new_db()
     conn.execute("CREATE EXTENSION pggit CASCADE")

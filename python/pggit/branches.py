@@ -24,7 +24,7 @@ MAX_NAME = 200
 MAX_IDENTIFIER = 63  # bytes, PostgreSQL's NAMEDATALEN - 1
 
 # One advisory lock serialises everything that creates, drops or moves schemas.
-LOCK_KEY = 0x70676769  # 'pggi'
+LOCK_KEY = 0x70676769  # 'pggi' = 1885824873; the ddl_command_start event trigger takes it too
 
 
 def schema_for(db, name: str) -> str:
@@ -160,7 +160,9 @@ def replay_schema(db, source: str, target: str) -> None:
     """Create in `target` every object of `source`, bound to `target`'s own objects."""
     from . import engine
 
-    script = engine.create_script(db, source)
+    # the engine writes a session-wide SET for scripts run by hand; here it is local
+    script = engine.create_script(db, source).replace(
+        "SET check_function_bodies = false;", "SET LOCAL check_function_bodies = false;", 1)
     with search_path(db, target):
         if script.strip():
             db.execute(script)

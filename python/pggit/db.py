@@ -7,6 +7,8 @@ catalog query reads the same wherever it runs.
 
 from __future__ import annotations
 
+import contextlib
+
 
 class Db:
     """What the engine needs of a database session."""
@@ -17,6 +19,14 @@ class Db:
 
     def execute(self, sql: str) -> None:
         """Run one or more statements that return nothing of interest."""
+        raise NotImplementedError
+
+    def transaction(self):
+        """A context in which settings made with set_config(..., true) hold.
+
+        pggit changes search_path only transaction-locally, so that no error or
+        nesting can leave a session on another schema than the one it chose.
+        """
         raise NotImplementedError
 
 
@@ -38,6 +48,10 @@ class PlpyDb(Db):
     def execute(self, sql):
         self.plpy.execute(sql)
 
+    def transaction(self):
+        # a function always runs inside its caller's transaction
+        return contextlib.nullcontext()
+
 
 class PsycopgDb(Db):
     """The client side: a psycopg 3 connection, using its raw (`$n`) cursor."""
@@ -56,3 +70,6 @@ class PsycopgDb(Db):
     def execute(self, sql):
         with self.conn.cursor() as cur:
             cur.execute(sql)
+
+    def transaction(self):
+        return self.conn.transaction()

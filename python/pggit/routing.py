@@ -330,21 +330,22 @@ def regenerate(db, tables=None) -> None:
             return
     # Generic plans for the catalog queries: they are written so that any plan finds the
     # tables by name, and a custom plan would cost more to make than to run.
-    saved = db.query("SELECT current_setting('search_path') AS path, "
-                     "current_setting('plan_cache_mode') AS mode")[0]
-    db.query("SELECT set_config('search_path', 'pg_catalog, pg_temp', false), "
-             "set_config('plan_cache_mode', 'force_generic_plan', false)")
-    failed = True
-    try:
-        _regenerate(db, tables)
-        failed = False
-    finally:
+    with db.transaction():
+        saved = db.query("SELECT current_setting('search_path') AS path, "
+                         "current_setting('plan_cache_mode') AS mode")[0]
+        db.query("SELECT set_config('search_path', 'pg_catalog, pg_temp', true), "
+                 "set_config('plan_cache_mode', 'force_generic_plan', true)")
+        failed = True
         try:
-            db.query("SELECT set_config('search_path', $1::text, false), "
-                     "set_config('plan_cache_mode', $2::text, false)", (saved["path"], saved["mode"]))
-        except Exception:
-            if not failed:
-                raise
+            _regenerate(db, tables)
+            failed = False
+        finally:
+            try:
+                db.query("SELECT set_config('search_path', $1::text, true), "
+                         "set_config('plan_cache_mode', $2::text, true)", (saved["path"], saved["mode"]))
+            except Exception:
+                if not failed:
+                    raise
 
 
 def _regenerate(db, scope: list[str] | None) -> None:

@@ -37,12 +37,13 @@ def _sql(name: str) -> str:
 
 def load_schema(db, schema: str) -> Schema:
     """The model of `schema` as `db` sees it now."""
-    saved = db.query("SELECT current_setting('search_path') AS path")[0]["path"]
-    db.query("SELECT set_config('search_path', $1::text, false)", (f"{ident(schema)}, pg_catalog",))
-    try:
-        rows = {name: db.query(_sql(name), (schema,)) for name in _LOADERS}
-    finally:
-        db.query("SELECT set_config('search_path', $1::text, false)", (saved,))
+    with db.transaction():
+        saved = db.query("SELECT current_setting('search_path') AS path")[0]["path"]
+        db.query("SELECT set_config('search_path', $1::text, true)", (f"{ident(schema)}, pg_catalog",))
+        try:
+            rows = {name: db.query(_sql(name), (schema,)) for name in _LOADERS}
+        finally:
+            db.query("SELECT set_config('search_path', $1::text, true)", (saved,))
     objects = []
     for name, loader in _LOADERS.items():
         objects.extend(loader(rows[name], schema, rows))
