@@ -7,7 +7,6 @@ and no DDL landed on the wrong branch. The long run is `bench/concurrency.py`.
 
 import sys
 
-import pytest
 
 from conftest import REPO, connect
 
