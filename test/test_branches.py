@@ -301,3 +301,12 @@ def test_pggit_operations_leave_the_session_where_it_was(shop):
     shop.execute("ALTER TABLE users ADD COLUMN only_mine int")
     assert scalar(shop, "SELECT count(*) FROM pg_attribute WHERE attname = 'only_mine' "
                         "AND attrelid = 'pggit_base.users'::regclass") == 0
+
+
+def test_a_branch_schema_dropped_by_hand_takes_the_branch_with_it(shop):
+    shop.execute("SELECT pggit.create_branch('by-hand')")
+    shop.execute("DROP SCHEMA pggit_branch_by_hand CASCADE")
+    assert scalar(shop, "SELECT count(*) FROM pggit.branches WHERE name = 'by-hand'") == 0
+    assert scalar(shop, "SELECT count(*) FROM users") == 2
+    shop.execute("SET pggit.current_branch = 'main'")
+    shop.execute("INSERT INTO users (email) VALUES ('z@example.com')")

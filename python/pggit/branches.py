@@ -234,7 +234,12 @@ def after_ddl(db, schemas: list[str], tables: list[str] | None) -> None:
     none; None: any (e.g. a type was altered), so all routing is regenerated.
     """
     for schema in schemas:
-        record_objects(db, schema)
+        if db.query("SELECT 1 FROM pg_namespace WHERE nspname = $1", (schema,)):
+            record_objects(db, schema)
+        else:
+            # the branch's schema was dropped by hand: the branch is gone with it
+            db.query("DELETE FROM pggit.branches WHERE schema_name = $1 AND id <> 1", (schema,))
+            tables = None
     if tables is not None:
         tables = set(tables)
         if not tables:
