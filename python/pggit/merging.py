@@ -134,8 +134,29 @@ def apply(db, branch: dict, old, new) -> int:
             _run(db, branch, change, sql)
         db.query("SELECT set_config('check_function_bodies', $1, true)", (saved,))
         branches.record_objects(db, branch["schema_name"])
-        routing.regenerate(db)
+        routing.regenerate(db, routed_tables(old, new))
     return len(changes)
+
+
+def routed_tables(old, new) -> set[str] | None:
+    """The tables whose routing a change from `old` to `new` can alter; None: any.
+
+    Routing reads a table's columns and primary key; a changed type can reach any
+    column, so then everything is regenerated.
+    """
+    if old.types != new.types:
+        return None
+    names = set()
+    for key in old.tables.keys() | new.tables.keys():
+        a, b = old.tables.get(key), new.tables.get(key)
+        if a is None or b is None or a != b or a.columns != b.columns:
+            names.add((a or b).name)
+    for key in old.constraints.keys() ^ new.constraints.keys():
+        names.add((old.constraints.get(key) or new.constraints.get(key)).table)
+    for key in old.constraints.keys() & new.constraints.keys():
+        if old.constraints[key] != new.constraints[key]:
+            names.add(new.constraints[key].table)
+    return names
 
 
 def _chunks(changes, old, new) -> list[tuple[object, str]]:
