@@ -16,7 +16,8 @@ def installed_files(root):
 
 
 def make_install(destdir):
-    subprocess.run(["make", "-s", "-C", str(REPO), "install", f"DESTDIR={destdir}"],
+    subprocess.run(["make", "-s", "-C", str(REPO), "install", f"DESTDIR={destdir}",
+                    f"PG_CONFIG={PG_BIN / 'pg_config'}"],
                    check=True, capture_output=True)
 
 
