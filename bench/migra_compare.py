@@ -40,10 +40,10 @@ from report import Report, progress  # noqa: E402
 from schema_diff import schema_sql  # noqa: E402
 from server import throwaway_server  # noqa: E402
 
-from engine_support import MIGRA, dump, round_trip, run_sql  # noqa: E402
+from engine_support import MIGRA, SCHEMAS, dump, round_trip, run_sql  # noqa: E402
+from engine_support import MIGRA_SKIP as SKIP  # noqa: E402
 from pggit.db import PsycopgDb  # noqa: E402
 from pggit.engine import diff_script  # noqa: E402
-from test_engine_migra import SCHEMAS, SKIP  # noqa: E402
 
 VENV = Path(os.environ.get("PGGIT_MIGRA_VENV", "/usr/local/lib/pggit-migra-venv"))
 VENV_PACKAGES = ["migra", "psycopg2-binary", "matplotlib"]

@@ -16,10 +16,9 @@ import psycopg
 import pytest
 from click.testing import CliRunner
 from conftest import REPO, connect, scalar
-from engine_support import MIGRA, dump, run_sql
+from engine_support import MIGRA_SKIP, dump, load_migra_case, run_sql
 from pggit.cli import main
 from pggit.cli.graph import graph_lines
-from test_engine_migra import SCHEMAS, SKIP
 
 CONSOLE_SCRIPT = Path(sys.executable).parent / "pggit"
 FEATURE = "feature/users-api"
@@ -31,7 +30,7 @@ INSERT INTO users (email, name) VALUES ('ann@example.com', 'Ann'), ('bob@example
 """
 # A representative handful of migra's pairs (tables, constraints, dependencies, enums,
 # identity, partitions, privileges, RLS, sequences, triggers), and one the engine skips.
-MIGRA_CASES = ["constraints", "dependencies", "enumdeps", "generated", "identitycols",
+CLI_MIGRA_CASES = ["constraints", "dependencies", "enumdeps", "generated", "identitycols",
                "partitioning", "privileges", "rls", "seq", "triggers", "everything"]
 
 
@@ -237,16 +236,11 @@ def test_cross_database_diff_needs_no_extension(new_db):
     assert run("diff", dsn(a), dsn(b), "--sql").stdout == "ALTER TABLE t DROP COLUMN gone;\n"
 
 
-@pytest.mark.parametrize("case", MIGRA_CASES)
+@pytest.mark.parametrize("case", CLI_MIGRA_CASES)
 def test_cross_database_diff_round_trips_migra(case, new_db):
-    if case in SKIP:
-        pytest.skip(SKIP[case])
-    a, b = new_db(), new_db()
-    a.execute("DO $$BEGIN CREATE ROLE schemainspect_test_role; "
-              "EXCEPTION WHEN duplicate_object THEN NULL; END$$")
-    a.execute((MIGRA / case / "a.sql").read_text())
-    b.execute((MIGRA / case / "b.sql").read_text())
-    shared = {r[0] for r in a.execute(SCHEMAS)} & {r[0] for r in b.execute(SCHEMAS)}
+    if case in MIGRA_SKIP:
+        pytest.skip(MIGRA_SKIP[case])
+    a, b, shared = load_migra_case(case, new_db)
     for schema in sorted(shared):
         assert isinstance(run_json("diff", dsn(a), dsn(b), "--schema", schema), list)
         script = run("diff", dsn(a), dsn(b), "--schema", schema, "--sql").stdout

@@ -5,7 +5,7 @@ b's pg_dump, a re-diff must be empty, and the changes must carry the hazards lis
 """
 
 import pytest
-from engine_support import round_trip, run_sql
+from engine_support import round_trip
 
 from pggit.db import PsycopgDb
 from pggit.engine import diff_schemas
