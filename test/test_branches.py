@@ -75,6 +75,12 @@ def test_init_moves_the_tables_and_routes_public(shop):
     assert {"users", "products", "orders"} <= objects
 
 
+def test_init_makes_the_root_commit_of_main(shop):
+    log = shop.execute("SELECT parents, message FROM pggit.log('main')").fetchall()
+    assert log == [([], "init: the objects of public under version control")]
+    assert scalar(shop, "SELECT count(*) FROM pggit.status()") == 0
+
+
 def test_init_is_idempotent(shop):
     before = catalog_of(shop, "pggit_base")
     assert "already" in scalar(shop, "SELECT pggit.init()")

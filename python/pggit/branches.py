@@ -105,6 +105,8 @@ def init(db) -> str:
         routing.regenerate(db)
         run_all(db, "branch_schema_grants", TRACKED_SCHEMA, MAIN_SCHEMA)
         run_all(db, "branch_view_grants", MAIN_SCHEMA, TRACKED_SCHEMA)
+        commits.commit_if_changed(db, commits.branch_with_head(db, MAIN),
+                                  f"init: the objects of {TRACKED_SCHEMA} under version control")
     return f"pggit: initialised; {moved} object(s) of {TRACKED_SCHEMA} now on branch {MAIN}"
 
 
