@@ -460,6 +460,15 @@ BEGIN
         RETURN;
     END IF;
     PERFORM pg_advisory_xact_lock(1885824873);  -- branches.LOCK_KEY
+    -- DDL aimed at a table from a session that never switched reaches a routing view
+    -- in public and fails with PostgreSQL's "not supported for views": say why first.
+    IF tg_tag IN ('ALTER TABLE', 'DROP TABLE', 'CREATE INDEX', 'CREATE TRIGGER', 'CREATE POLICY',
+                  'TRUNCATE TABLE')
+       AND (current_schemas(false))[1] = (SELECT tracked_schema FROM pggit.repository) THEN
+        RAISE NOTICE 'pggit: unqualified names in this session reach the routing views in %, not tables',
+                     (current_schemas(false))[1]
+            USING HINT = 'For DDL, SELECT pggit.switch_branch(''main'') (or your branch) first.';
+    END IF;
 END
 $$;
 COMMENT ON FUNCTION pggit._on_ddl_command_start() IS

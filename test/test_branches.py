@@ -316,3 +316,15 @@ def test_a_branch_schema_dropped_by_hand_takes_the_branch_with_it(shop):
     assert scalar(shop, "SELECT count(*) FROM users") == 2
     shop.execute("SET pggit.current_branch = 'main'")
     shop.execute("INSERT INTO users (email) VALUES ('z@example.com')")
+
+
+def test_ddl_through_public_says_to_switch_first(shop):
+    notices = []
+    shop.add_notice_handler(lambda d: notices.append((d.message_primary, d.message_hint)))
+    with pytest.raises(psycopg.errors.WrongObjectType):
+        shop.execute("ALTER TABLE users ADD COLUMN x int")
+    assert any(m.startswith("pggit: unqualified names") and "switch_branch" in h for m, h in notices)
+    notices.clear()
+    shop.execute("SELECT pggit.switch_branch('main')")
+    shop.execute("ALTER TABLE users ADD COLUMN x int")
+    assert notices == []
