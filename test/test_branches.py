@@ -328,3 +328,16 @@ def test_ddl_through_public_says_to_switch_first(shop):
     shop.execute("SELECT pggit.switch_branch('main')")
     shop.execute("ALTER TABLE users ADD COLUMN x int")
     assert notices == []
+
+
+@pytest.mark.parametrize("path", [
+    '"$user", public', "public", "pggit_base, public", 'pggit_branch_a, "$user", public',
+    'x, "pggit_branch_b c", y', "pggit_base", "",
+])
+def test_switch_branch_and_detach_agree_on_what_a_branch_schema_is(shop, path):
+    shop.execute("SELECT pggit.create_branch('a')")
+    shop.execute("SELECT set_config('search_path', %s, false)", (path,))
+    expected = scalar(shop, "SELECT concat_ws(', ', 'pggit_branch_a', pggit._path_without_branches(%s))",
+                      (path,))
+    shop.execute("SELECT pggit.switch_branch('a')")
+    assert scalar(shop, "SHOW search_path") == expected

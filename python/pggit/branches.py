@@ -94,12 +94,11 @@ def get_branch(db, name: str | None) -> dict:
 def init(db) -> str:
     """Put the objects of `public` under version control as branch main."""
     with internal(db):
-        if db.query("SELECT 1 FROM pggit.repository"):
-            moved = move_objects(db, TRACKED_SCHEMA, MAIN_SCHEMA)
-            if not moved:
-                return "pggit: already initialised"
-        else:
-            moved = move_objects(db, TRACKED_SCHEMA, MAIN_SCHEMA)
+        initialised = bool(db.query("SELECT 1 FROM pggit.repository"))
+        moved = move_objects(db, TRACKED_SCHEMA, MAIN_SCHEMA)
+        if initialised and not moved:
+            return "pggit: already initialised"
+        if not initialised:
             db.query("INSERT INTO pggit.repository (tracked_schema) VALUES ($1)", (TRACKED_SCHEMA,))
         record_objects(db, MAIN_SCHEMA)
         routing.regenerate(db)

@@ -79,8 +79,8 @@ def detach(db, drop_branches: bool) -> str:
                  "VALUES ($1, 'schema', 'DETACH', current_query())", (MAIN,))
         # this session leaves its branch: the setting and the branch schema on search_path
         db.query("SELECT set_config('pggit.current_branch', '', false), "
-                 "set_config('search_path', coalesce(nullif(ltrim(regexp_replace(current_setting('search_path'), "
-                 "'(^|,)\\s*\"?pggit_(base|branch_)[^,]*', '', 'g'), ', '), ''), '\"$user\", public'), false)")
+                 "set_config('search_path', coalesce(pggit._path_without_branches("
+                 "current_setting('search_path')), '\"$user\", public'), false)")
     kept = ("dropped" if drop_branches else "kept as plain schemas") if branches else None
     return (f"pggit: detached; {moved} object(s) of branch {MAIN} are back in {TRACKED_SCHEMA}"
             + (f"; {len(branches)} branch schema(s) {kept}" if kept else "")
