@@ -3,19 +3,22 @@
 
 \echo Use "CREATE EXTENSION pggit CASCADE" to load this file. \quit
 
--- The seed's four namespaces: `pggit` (metadata and API), `pggit_base` (main's
--- physical objects), `pggit_branch_<slug>` (made per branch) and the tracked
--- schema `public`. Created here, not named in the control file, so that they
--- belong to the extension and DROP EXTENSION removes them.
+-- Layout (DESIGN.md §2): branch main is the tracked schema `public` itself, left exactly
+-- where the user made it; `pggit_branch_<slug>` holds every other branch and
+-- `pggit_mask_<slug>` its masks (see pggit._missing_relation). The extension owns only:
+--   pggit         metadata and the SQL API;
+--   pggit_lens    the opt-in lens: GUC-routed views of main's tables (pggit.enable_lens());
+--   pggit_routes  the functions behind the lens's views.
+-- Created here, so that they belong to the extension and DROP EXTENSION removes them.
 CREATE SCHEMA pggit;
 COMMENT ON SCHEMA pggit IS 'pggit: version-control metadata and the SQL API';
-CREATE SCHEMA pggit_base;
-COMMENT ON SCHEMA pggit_base IS 'pggit: the physical tables of branch main';
+CREATE SCHEMA pggit_lens;
+COMMENT ON SCHEMA pggit_lens IS 'pggit: the opt-in lens, views routed by pggit.current_branch (see pggit.enable_lens())';
 CREATE SCHEMA pggit_routes;
-COMMENT ON SCHEMA pggit_routes IS 'pggit: generated routing functions behind the views in public';
--- Routing views inline SQL that names pggit.current_branch() and pggit_routes: every
--- role that may use a tracked table must be able to look those names up.
-GRANT USAGE ON SCHEMA pggit, pggit_routes TO PUBLIC;
+COMMENT ON SCHEMA pggit_routes IS 'pggit: generated routing functions behind the views in pggit_lens';
+-- Lens views inline SQL that names pggit.current_branch() and pggit_routes: every
+-- role that may use a lens view must be able to look those names up.
+GRANT USAGE ON SCHEMA pggit, pggit_lens, pggit_routes TO PUBLIC;
 
 ------------------------------------------------------------------------------
 -- Metadata. Kept by pg_dump (pg_extension_config_dump); no foreign key runs
@@ -25,6 +28,7 @@ GRANT USAGE ON SCHEMA pggit, pggit_routes TO PUBLIC;
 -- One row once init() has put the tracked schema under version control.
 CREATE TABLE pggit.repository (
     tracked_schema  name NOT NULL,
+    lens            boolean NOT NULL DEFAULT false,
     initialized_at  timestamptz NOT NULL DEFAULT now(),
     initialized_by  name NOT NULL DEFAULT current_user,
     singleton       boolean NOT NULL DEFAULT true PRIMARY KEY CHECK (singleton)
@@ -97,7 +101,7 @@ COMMENT ON TABLE pggit.merge_history IS 'pggit: every merge attempt, its outcome
 -- main is created with the extension. A restore recreates the extension (and so
 -- main's row) before it loads the dumped rows; main's dumped row then updates the
 -- one that exists instead of colliding with it (COPY fires row triggers).
-INSERT INTO pggit.branches (id, name, schema_name) VALUES (1, 'main', 'pggit_base');
+INSERT INTO pggit.branches (id, name, schema_name) VALUES (1, 'main', 'public');
 ALTER TABLE pggit.branches ALTER COLUMN id RESTART WITH 2;
 
 CREATE FUNCTION pggit._restore_main() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -130,12 +134,10 @@ SELECT pg_extension_config_dump(pg_get_serial_sequence('pggit.merge_history', 'i
 -- statement it runs on your objects (LOCK, SELECT to copy rows, ALTER, CREATE SCHEMA,
 -- DROP SCHEMA) is checked against the caller's own rights, and pggit can never read or
 -- change a table for a role that could not do it by hand. What pggit adds is its
--- metadata and its two schemas. Reading the metadata is open to all (it holds names and
+-- metadata and its schemas. Reading the metadata is open to all (it holds names and
 -- definitions pg_catalog shows anyway; switch_branch reads it). Writing it, and creating
--- in pggit_base (init moves main there; merge creates there) and pggit_routes (routing),
--- is for members of pggit_user. The role is cluster-wide: made here unless it exists,
--- and left in place by DROP EXTENSION. pggit_base's USAGE comes WITH GRANT OPTION so
--- that init, run by a member, can give pggit_base the USAGE grants public has. A DBA
+-- in pggit_lens and pggit_routes (the lens), is for members of pggit_user. The role is
+-- cluster-wide: made here unless it exists, and left in place by DROP EXTENSION. A DBA
 -- grants pggit_user to the roles that use pggit (docs/USER_GUIDE.md, Roles and privileges).
 ------------------------------------------------------------------------------
 
@@ -151,8 +153,7 @@ GRANT SELECT ON pggit.repository, pggit.branches, pggit.commits, pggit.versioned
 GRANT INSERT, UPDATE, DELETE ON pggit.repository, pggit.branches, pggit.commits, pggit.versioned_objects,
                                 pggit.version_history, pggit.merge_history TO pggit_user;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA pggit TO pggit_user;
-GRANT USAGE, CREATE ON SCHEMA pggit_base TO pggit_user WITH GRANT OPTION;
-GRANT CREATE ON SCHEMA pggit_routes TO pggit_user;
+GRANT CREATE ON SCHEMA pggit_lens, pggit_routes TO pggit_user;
 
 ------------------------------------------------------------------------------
 -- Loading the Python package. Its directory is fixed when the extension is
@@ -184,7 +185,7 @@ COMMENT ON FUNCTION pggit._load() IS 'pggit internal: imports the Python package
 -- The API.
 ------------------------------------------------------------------------------
 
--- Plain SQL, so the planner inlines it into routing views and folds it once per query.
+-- Plain SQL, so the planner inlines it into lens views and folds it once per query.
 CREATE FUNCTION pggit.current_branch() RETURNS text
 LANGUAGE sql STABLE PARALLEL SAFE
 RETURN coalesce(nullif(current_setting('pggit.current_branch', true), ''), 'main');
@@ -205,13 +206,87 @@ $$;
 COMMENT ON FUNCTION pggit.version() IS
   'pggit: the version of the installed Python package (matches the extension version)';
 
-CREATE FUNCTION pggit._regenerate_routing() RETURNS void
-LANGUAGE plpython3u AS $$
-if "pggit" not in GD: plpy.execute("SELECT pggit._load()")
-GD["pggit"].regenerate_routing()
+-- One session, one branch (DESIGN.md §3): pggit.current_branch names the branch, and
+-- search_path must reach that branch's schema first (main: no branch's schema first; the
+-- lens: pggit_lens first). Every pggit function but switch_branch and connection_options
+-- calls this first, and so does DDL on tracked objects.
+CREATE FUNCTION pggit._check_session() RETURNS void
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    branch  text := pggit.current_branch();
+    first   name := (current_schemas(false))[1];
+    home    name;
+    reached text;
+BEGIN
+    SELECT b.schema_name INTO home FROM pggit.branches b WHERE b.name = branch;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'pggit: pggit.current_branch is %, which names no branch', quote_literal(branch)
+            USING ERRCODE = 'undefined_object',
+                  HINT = 'SELECT pggit.switch_branch(''main''); (or a branch from pggit.list_branches()) puts this session on a branch.';
+    END IF;
+    IF first IS NOT DISTINCT FROM home OR first = 'pggit_lens' THEN
+        RETURN;
+    END IF;
+    SELECT b.name INTO reached FROM pggit.branches b
+     WHERE first IN (b.schema_name, pggit._mask_schema(b.schema_name)) AND b.id <> 1;
+    IF reached IS NULL AND branch = 'main' THEN
+        RETURN;  -- on main, and no other branch's schema comes first
+    END IF;
+    RAISE EXCEPTION 'pggit: this session is on branch % (pggit.current_branch), but its search_path reaches %',
+                    quote_literal(branch), coalesce('branch ' || quote_literal(reached), 'schema ' || quote_ident(first))
+        USING ERRCODE = 'object_not_in_prerequisite_state',
+              HINT = format('Run SELECT pggit.switch_branch(%L); in this session, or open the connection with the options of pggit.connection_options(%L).',
+                            branch, branch);
+END
 $$;
-COMMENT ON FUNCTION pggit._regenerate_routing() IS
-  'pggit internal: rebuilds the routing views in public from the branches and main''s tables';
+COMMENT ON FUNCTION pggit._check_session() IS
+  'pggit internal: refuses a session whose pggit.current_branch and search_path name different branches';
+
+-- The schema that masks main's objects for the branch whose schema is `branch_schema`.
+CREATE FUNCTION pggit._mask_schema(branch_schema name) RETURNS name
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN CASE WHEN branch_schema LIKE 'pggit\_branch\_%' THEN ('pggit_mask_' || substr(branch_schema, 14))::name END;
+COMMENT ON FUNCTION pggit._mask_schema(name) IS
+  'pggit internal: the mask schema of a branch schema (pggit_branch_x: pggit_mask_x)';
+
+-- Masks. On a branch, search_path is <branch schema>, <mask schema>, then the session's
+-- own path with public on it (extensions' functions and types live there). An object of
+-- main that the branch lacks (dropped on the branch, or made on main after the fork) has
+-- a stand-in of the same name in the branch's mask schema, so an unqualified name finds
+-- the stand-in, never main's object: a view that raises 42P01 when read or written, a
+-- function that raises 42883, a shell type. Objects the branch creates go to the branch's
+-- schema, first on the path, so a stand-in never stands in their way.
+CREATE FUNCTION pggit._missing_relation(relation text) RETURNS SETOF text
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RAISE EXCEPTION 'pggit: relation "%" does not exist on branch %', relation, quote_literal(pggit.current_branch())
+        USING ERRCODE = 'undefined_table',
+              HINT = 'It is one of main''s relations that this branch does not have (dropped here, or made on main after the branch). Merge main into the branch to get it.';
+END
+$$;
+COMMENT ON FUNCTION pggit._missing_relation(text) IS
+  'pggit internal: raises 42P01 for a relation of main that the session''s branch lacks (the mask views call it)';
+
+CREATE FUNCTION pggit._missing_relation_write() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pggit._missing_relation(TG_TABLE_NAME);
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION pggit._missing_relation_write() IS
+  'pggit internal: the INSTEAD OF trigger of the mask views: writing a missing relation raises 42P01';
+
+CREATE FUNCTION pggit._missing_function(signature text) RETURNS void
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RAISE EXCEPTION 'pggit: function % does not exist on branch %', signature, quote_literal(pggit.current_branch())
+        USING ERRCODE = 'undefined_function',
+              HINT = 'It is one of main''s functions that this branch does not have (dropped here, or made on main after the branch). Merge main into the branch to get it.';
+END
+$$;
+COMMENT ON FUNCTION pggit._missing_function(text) IS
+  'pggit internal: raises 42883 for a function of main that the session''s branch lacks (the mask functions call it)';
 
 CREATE FUNCTION pggit.init() RETURNS text
 LANGUAGE plpython3u AS $$
@@ -219,7 +294,7 @@ if "pggit" not in GD: plpy.execute("SELECT pggit._load()")
 return GD["pggit"].init()
 $$;
 COMMENT ON FUNCTION pggit.init() IS
-  'pggit: puts the tables (and views, functions, types) of public under version control as branch main';
+  'pggit: puts the objects of public under version control as branch main, where they are; moves nothing';
 
 CREATE FUNCTION pggit.create_branch(name text, parent text DEFAULT 'main') RETURNS text
 LANGUAGE plpython3u AS $$
@@ -240,24 +315,25 @@ COMMENT ON FUNCTION pggit.delete_branch(text, boolean) IS
 -- PL/pgSQL, not Python: it is on every connection's path and needs no engine. One
 -- statement does the work: changing search_path invalidates every cached plan, so
 -- each call re-plans what it runs, and one plan is the cheapest.
--- A search_path less every branch schema on it (NULL when nothing else is left).
+-- A search_path less every branch, mask and lens schema on it (NULL when nothing else is left).
 -- switch_branch writes the same expression out rather than calling this: the call
 -- costs ~25 us more per switch (measured); a test keeps the two in agreement.
 CREATE FUNCTION pggit._path_without_branches(path text) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
-RETURN nullif(ltrim(regexp_replace(path, '(^|,)\s*"?pggit_(base|branch_)[^,]*', '', 'g'), ', '), '');
+RETURN nullif(ltrim(regexp_replace(path, '(^|,)\s*("?pggit_(branch|mask)_[^,]*|"?pggit_lens"?\s*(?=,|$))', '', 'g'), ', '), '');
 COMMENT ON FUNCTION pggit._path_without_branches(text) IS
-  'pggit internal: a search_path with the branch schemas taken out';
+  'pggit internal: a search_path with the branch, mask and lens schemas taken out';
 
 CREATE FUNCTION pggit.switch_branch(name text) RETURNS text
 LANGUAGE plpgsql AS $$
 BEGIN
-    -- the branch's schema first, then the session's path less any branch schema
-    -- an earlier switch put there
-    PERFORM set_config('search_path', concat_ws(', ', quote_ident(b.schema_name),
+    -- a branch: its schema and its mask first, then the session's path less any schema
+    -- an earlier switch put there; main: that path alone
+    PERFORM set_config('search_path', concat_ws(', ',
+                CASE WHEN b.id <> 1 THEN quote_ident(b.schema_name) || ', ' || quote_ident(pggit._mask_schema(b.schema_name)) END,
                 -- pggit._path_without_branches(current_setting('search_path')), inlined by hand
                 nullif(ltrim(regexp_replace(current_setting('search_path'),
-                                            '(^|,)\s*"?pggit_(base|branch_)[^,]*', '', 'g'), ', '), '')),
+                                            '(^|,)\s*("?pggit_(branch|mask)_[^,]*|"?pggit_lens"?\s*(?=,|$))', '', 'g'), ', '), '')),
                 false),
             set_config('pggit.current_branch', b.name, false)
        FROM pggit.branches b, pggit.repository r
@@ -275,6 +351,31 @@ END
 $$;
 COMMENT ON FUNCTION pggit.switch_branch(text) IS
   'pggit: puts this session on a branch: sets pggit.current_branch and puts the branch''s schema first on search_path';
+
+-- What switch_branch does, for a connection not yet open: libpq's `options` (PGOPTIONS).
+-- The path is the one a new session of this role would start with (pg_settings.reset_val,
+-- which holds the role's and database's settings), less any branch schema.
+CREATE FUNCTION pggit.connection_options(branch text) RETURNS text
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    b     record;
+    path  text;
+BEGIN
+    SELECT * INTO b FROM pggit.branches WHERE name = branch;
+    IF NOT FOUND OR NOT EXISTS (SELECT FROM pggit.repository) THEN
+        PERFORM pggit.switch_branch(branch);  -- its error: not initialised, or no such branch
+    END IF;
+    SELECT pggit._path_without_branches(s.reset_val) INTO path FROM pg_settings s WHERE s.name = 'search_path';
+    path := concat_ws(',', CASE WHEN b.id <> 1 THEN quote_ident(b.schema_name) || ',' || quote_ident(pggit._mask_schema(b.schema_name)) END,
+                      regexp_replace(path, ',\s+', ',', 'g'));
+    -- libpq splits options at white space; a backslash keeps the next character as is
+    RETURN format('-c search_path=%s -c pggit.current_branch=%s',
+                  regexp_replace(coalesce(path, ''), '([\s\\])', '\\\1', 'g'),
+                  regexp_replace(b.name, '([\s\\])', '\\\1', 'g'));
+END
+$$;
+COMMENT ON FUNCTION pggit.connection_options(text) IS
+  'pggit: the libpq options (PGOPTIONS) that open a connection on a branch: its search_path and pggit.current_branch';
 
 CREATE FUNCTION pggit.list_branches()
 RETURNS TABLE (name text, parent text, schema_name name, head_commit_hash text,
@@ -294,7 +395,48 @@ if "pggit" not in GD: plpy.execute("SELECT pggit._load()")
 return GD["pggit"].detach(drop_branches)
 $$;
 COMMENT ON FUNCTION pggit.detach(boolean) IS
-  'pggit: stops version control: main''s objects go back to public as plain objects, routing goes; branch schemas stay unless drop_branches';
+  'pggit: stops version control: main stays as it is in public; masks and the lens go; branch schemas stay unless drop_branches';
+
+CREATE FUNCTION pggit.enable_lens() RETURNS text
+LANGUAGE plpython3u AS $$
+if "pggit" not in GD: plpy.execute("SELECT pggit._load()")
+return GD["pggit"].enable_lens()
+$$;
+COMMENT ON FUNCTION pggit.enable_lens() IS
+  'pggit: builds the lens: views in pggit_lens of main''s tables, routed to the branch named by pggit.current_branch';
+
+CREATE FUNCTION pggit.disable_lens() RETURNS text
+LANGUAGE plpython3u AS $$
+if "pggit" not in GD: plpy.execute("SELECT pggit._load()")
+return GD["pggit"].disable_lens()
+$$;
+COMMENT ON FUNCTION pggit.disable_lens() IS
+  'pggit: drops the lens''s views and functions; branches and main are untouched';
+
+CREATE FUNCTION pggit._regenerate_lens() RETURNS void
+LANGUAGE plpython3u AS $$
+if "pggit" not in GD: plpy.execute("SELECT pggit._load()")
+GD["pggit"].regenerate_lens()
+$$;
+COMMENT ON FUNCTION pggit._regenerate_lens() IS
+  'pggit internal: rebuilds the lens''s views from the branches and main''s tables, when the lens is on';
+
+-- The lens routes by the setting alone: a setting that names no branch, or a branch
+-- without the table, must fail, not read as an empty table. A lens view reaches this
+-- only when no branch's arm matches the setting.
+CREATE FUNCTION pggit._lens_no_arm(relation text) RETURNS SETOF text
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pggit.branches WHERE name = pggit.current_branch()) THEN
+        RAISE EXCEPTION 'pggit: pggit.current_branch is %, which names no branch', quote_literal(pggit.current_branch())
+            USING ERRCODE = 'undefined_object',
+                  HINT = 'SET pggit.current_branch to a branch from pggit.list_branches().';
+    END IF;
+    PERFORM pggit._missing_relation(relation);
+END
+$$;
+COMMENT ON FUNCTION pggit._lens_no_arm(text) IS
+  'pggit internal: raised by a lens view when pggit.current_branch names no branch, or one without the table';
 
 -- pg_dump's script (plain or -Fc, through psql or pg_restore) starts with exactly these
 -- two settings and keeps them to the end; no pggit operation runs with both. A restore
@@ -307,10 +449,10 @@ COMMENT ON FUNCTION pggit._restoring() IS
   'pggit internal: whether this session is running a pg_dump script (pg_restore, or psql on a plain dump)';
 
 ------------------------------------------------------------------------------
--- Event triggers: DDL on tracked objects is recorded in version_history, keeps
--- versioned_objects current and regenerates routing; a table created in public
--- is adopted into the session's branch. pggit's own DDL (pggit.internal = on)
--- is left alone. Cheap checks come first: these run for every DDL statement.
+-- Event triggers: DDL on tracked objects (in public, main's, or a branch's schema) is
+-- recorded in version_history and keeps versioned_objects, the masks and the lens
+-- current. pggit's own DDL (pggit.internal = on) is left alone. Cheap checks come
+-- first: these run for every DDL statement.
 ------------------------------------------------------------------------------
 
 CREATE FUNCTION pggit._after_ddl(schemas name[], tables text[]) RETURNS void
@@ -319,19 +461,20 @@ if "pggit" not in GD: plpy.execute("SELECT pggit._load()")
 GD["pggit"].after_ddl(schemas, tables)
 $$;
 COMMENT ON FUNCTION pggit._after_ddl(name[], text[]) IS
-  'pggit internal: refreshes versioned_objects of the schemas, and the routing of the tables (empty: none; NULL: all), after DDL';
+  'pggit internal: refreshes versioned_objects and masks of the schemas, and the lens of main''s tables (empty: none; NULL: all), after DDL';
 
 CREATE FUNCTION pggit._on_ddl_command_end() RETURNS event_trigger
 LANGUAGE plpgsql AS $$
 DECLARE
     cmd      record;
     branch   record;
-    home     name;
+    tracked  name;
+    checked  boolean := false;
     rel      name;
     renamed  boolean;
     -- the schemas whose versioned_objects may have changed (objects came, went, renamed)
     schemas  name[] := '{}';
-    -- the names of main's tables whose routing the statement may change; NULL: all
+    -- the names of main's tables whose lens views and masks the statement may change; NULL: all
     tables   text[] := '{}';
     -- the schemas where ALTER TABLE renamed a table away from its old name
     renames  name[] := '{}';
@@ -341,18 +484,13 @@ BEGIN
         RETURN;
     END IF;
     FOR cmd IN SELECT * FROM pg_event_trigger_ddl_commands() WHERE NOT in_extension LOOP
-        home := cmd.schema_name;
-        IF home = (SELECT tracked_schema FROM pggit.repository) AND cmd.command_tag = 'CREATE TABLE'
-           AND cmd.object_type = 'table' THEN
-            -- adopt: a table made in public belongs to the session's branch
-            SELECT b.schema_name INTO home FROM pggit.branches b WHERE b.name = pggit.current_branch();
-            CONTINUE WHEN home IS NULL;
-            PERFORM set_config('pggit.internal', 'on', true);
-            EXECUTE format('ALTER TABLE %s SET SCHEMA %I', cmd.objid::regclass, home);
-            PERFORM set_config('pggit.internal', '', true);
-        END IF;
-        SELECT b.id, b.name INTO branch FROM pggit.branches b WHERE b.schema_name = home;
+        SELECT b.id, b.name INTO branch FROM pggit.branches b WHERE b.schema_name = cmd.schema_name;
         CONTINUE WHEN NOT FOUND;
+        IF NOT checked THEN
+            PERFORM pggit._check_session();  -- DDL on tracked objects from a mixed-up session fails
+            tracked := (SELECT r.tracked_schema FROM pggit.repository r);
+            checked := true;
+        END IF;
         INSERT INTO pggit.version_history (branch_name, object_type, object_name, command_tag, statement)
         VALUES (branch.name, cmd.object_type, cmd.object_identity, cmd.command_tag, current_query());
         -- the table the object belongs to (a sequence: the table owning it)
@@ -373,7 +511,7 @@ BEGIN
             SELECT FROM pggit.versioned_objects v
              WHERE v.branch_id = branch.id AND v.object_type = 'TABLE' AND v.object_name = rel);
         IF renamed THEN
-            renames := array_append(renames, home);
+            renames := array_append(renames, cmd.schema_name);
         END IF;
         IF renamed OR NOT (cmd.command_tag IN ('COMMENT', 'GRANT', 'REVOKE', 'SECURITY LABEL', 'CREATE INDEX',
                                                'ALTER INDEX', 'CREATE TRIGGER', 'ALTER TRIGGER', 'CREATE POLICY',
@@ -381,12 +519,12 @@ BEGIN
                                                'ALTER STATISTICS', 'REFRESH MATERIALIZED VIEW')
                            OR (cmd.command_tag = 'ALTER TABLE'
                                AND cmd.object_type IN ('table', 'table column', 'table constraint', 'index'))) THEN
-            schemas := array_append(schemas, home);
+            schemas := array_append(schemas, cmd.schema_name);
         END IF;
         IF cmd.object_type IN ('type', 'domain') AND cmd.command_tag IN ('ALTER TYPE', 'ALTER DOMAIN') THEN
             tables := NULL;  -- any table's columns may have the type
         ELSIF rel IS NOT NULL AND NOT rel = ANY (tables)
-              AND (home = 'pggit_base' OR to_regclass(format('pggit_base.%I', rel)) IS NOT NULL) THEN
+              AND (cmd.schema_name = tracked OR to_regclass(format('%I.%I', tracked, rel)) IS NOT NULL) THEN
             tables := array_append(tables, rel::text);
         END IF;
     END LOOP;
@@ -445,8 +583,9 @@ BEGIN
         -- address_names is {schema, table, ...}
         IF obj.object_type IN ('table', 'table column', 'table constraint', 'default value')
            AND NOT obj.address_names[2] = ANY (tables)
-           AND (obj.schema_name = 'pggit_base'
-                OR to_regclass(format('pggit_base.%I', obj.address_names[2])) IS NOT NULL) THEN
+           AND (obj.schema_name = (SELECT r.tracked_schema FROM pggit.repository r)
+                OR to_regclass(format('%I.%I', (SELECT r.tracked_schema FROM pggit.repository r),
+                                      obj.address_names[2])) IS NOT NULL) THEN
             tables := array_append(tables, obj.address_names[2]);
         END IF;
     END LOOP;
@@ -470,14 +609,6 @@ BEGIN
         RETURN;
     END IF;
     PERFORM pg_advisory_xact_lock(1885824873);  -- branches.LOCK_KEY
-    -- DDL aimed at a table from a session that never switched reaches a routing view
-    -- in public and fails with PostgreSQL's "not supported for views": say why first.
-    IF tg_tag IN ('ALTER TABLE', 'DROP TABLE', 'CREATE INDEX', 'CREATE TRIGGER', 'CREATE POLICY')
-       AND (current_schemas(false))[1] = (SELECT tracked_schema FROM pggit.repository) THEN
-        RAISE NOTICE 'pggit: unqualified names in this session reach the routing views in %, not tables',
-                     (current_schemas(false))[1]
-            USING HINT = 'For DDL, SELECT pggit.switch_branch(''main'') (or your branch) first.';
-    END IF;
 END
 $$;
 COMMENT ON FUNCTION pggit._on_ddl_command_start() IS

@@ -11,17 +11,41 @@ from . import __version__
 from .errors import PggitError
 
 
-def entry(fn):
-    """Mark an API function: PggitError becomes a clean PostgreSQL ERROR."""
+def entry(fn=None, *, check_session=True):
+    """Mark an API function: PggitError becomes a clean PostgreSQL ERROR.
+
+    First, unless told not to, it refuses a session whose pggit.current_branch and
+    search_path name different branches (pggit._check_session, DESIGN.md §3).
+    """
+    if fn is None:
+        return functools.partial(entry, check_session=check_session)
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         try:
+            if check_session:
+                server_db().query("SELECT pggit._check_session()")
             return fn(*args, **kwargs)
         except PggitError as e:
             raise server_error(e) from None
+        except Exception as e:
+            # pggit's own SQL functions raise pggit errors too: pass them on as they are,
+            # without PL/Python's "spiexceptions.X:" prefix and traceback
+            own = _pggit_spi_error(e)
+            if own is None:
+                raise
+            raise server_error(own) from None
 
     return wrapper
+
+
+def _pggit_spi_error(e: Exception) -> PggitError | None:
+    """A plpy.SPIError whose message is one of pggit's (from its SQL functions), as a PggitError."""
+    message = str(e.args[0]) if getattr(e, "args", None) else ""
+    data = getattr(e, "spidata", None)
+    if not message.startswith("pggit:") or data is None:
+        return None
+    return PggitError(message, hint=data[2], sqlstate=getattr(e, "sqlstate", None) or "P0001")
 
 
 _error_class = None
@@ -60,16 +84,36 @@ def server_db():
     return _db
 
 
-@entry
+@entry(check_session=False)
 def version() -> str:
     return __version__
 
 
-@entry
-def regenerate_routing() -> None:
-    from . import routing
+@entry(check_session=False)
+def regenerate_lens() -> None:
+    from . import lens
 
-    routing.regenerate(server_db())
+    lens.regenerate(server_db())
+
+
+@entry
+def enable_lens() -> str:
+    from . import branches, lens
+
+    db = server_db()
+    branches.require_init(db)
+    with branches.internal(db):
+        return lens.enable(db)
+
+
+@entry
+def disable_lens() -> str:
+    from . import branches, lens
+
+    db = server_db()
+    branches.require_init(db)
+    with branches.internal(db):
+        return lens.disable(db)
 
 
 @entry
@@ -100,12 +144,11 @@ def detach(drop_branches) -> str:
     return detach.detach(server_db(), bool(drop_branches))
 
 
-@entry
+@entry(check_session=False)
 def after_ddl(schemas, tables) -> None:
     from . import branches
 
     branches.after_ddl(server_db(), sorted(set(schemas)), None if tables is None else list(tables))
-
 
 
 # Schema diff

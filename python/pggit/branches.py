@@ -1,8 +1,10 @@
 """The branch operations behind the SQL API: init, create_branch, delete_branch.
 
-switch_branch lives in SQL (pggit--1.0.sql): it is on the hot path and needs no Python.
-Every operation runs inside the caller's statement, so a failure at any point rolls
-all of it back: no half-made branch, no half-moved table.
+Branch main is the tracked schema (`public`) itself: init() moves nothing. Every other
+branch is a schema `pggit_branch_<slug>` with a mask schema `pggit_mask_<slug>` beside
+it (masks.py). switch_branch and connection_options live in SQL (pggit--1.0.sql): they
+are on the hot path and need no Python. Every operation runs inside the caller's
+statement, so a failure at any point rolls all of it back: no half-made branch.
 """
 
 from __future__ import annotations
@@ -11,15 +13,15 @@ import hashlib
 import re
 from contextlib import contextmanager
 
-from . import commits, errors, routing
+from . import commits, errors, lens, masks
 from .errors import PggitError
 from .quoting import ident, literal
 from .catalog import sql
 
 MAIN = "main"
-MAIN_SCHEMA = "pggit_base"
-TRACKED_SCHEMA = "public"
+TRACKED_SCHEMA = "public"  # branch main's schema
 SCHEMA_PREFIX = "pggit_branch_"
+MASK_PREFIX = "pggit_mask_"
 MAX_NAME = 200
 MAX_IDENTIFIER = 63  # bytes, PostgreSQL's NAMEDATALEN - 1
 
@@ -35,14 +37,19 @@ def schema_for(db, name: str) -> str:
     """
     slug = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_") or "branch"
     schema = SCHEMA_PREFIX + slug
-    if len(schema.encode()) > MAX_IDENTIFIER or schema_taken(db, schema):
+    if len(schema.encode()) > MAX_IDENTIFIER or schema_taken(db, schema) or schema_taken(db, mask_schema(schema)):
         digest = hashlib.sha1(name.encode()).hexdigest()[:8]
         schema = f"{SCHEMA_PREFIX}{slug[: MAX_IDENTIFIER - len(SCHEMA_PREFIX) - 9]}_{digest}"
-        if schema_taken(db, schema):
+        if schema_taken(db, schema) or schema_taken(db, mask_schema(schema)):
             raise PggitError(f"schema {schema} for branch {name!r} already exists",
                              hint="Drop or rename that schema, or choose another branch name.",
                              sqlstate=errors.DUPLICATE_OBJECT)
     return schema
+
+
+def mask_schema(schema: str) -> str:
+    """The mask of a branch schema (pggit._mask_schema in SQL)."""
+    return MASK_PREFIX + schema[len(SCHEMA_PREFIX):]
 
 
 def schema_taken(db, schema: str) -> bool:
@@ -67,11 +74,15 @@ def check_name(name: str | None) -> str:
 def internal(db):
     """pggit's own DDL: the event triggers leave it alone, and it runs alone."""
     db.query("SELECT pg_advisory_xact_lock($1::bigint)", (LOCK_KEY,))
-    db.query("SELECT set_config('pggit.internal', 'on', true)")
+    # quiet: pggit's own DROP ... CASCADE of masks is not news to the caller
+    saved = db.query("SELECT current_setting('client_min_messages') AS level, "
+                     "set_config('pggit.internal', 'on', true), "
+                     "set_config('client_min_messages', 'warning', true)")[0]["level"]
     try:
         yield
     finally:
-        db.query("SELECT set_config('pggit.internal', '', true)")
+        db.query("SELECT set_config('pggit.internal', '', true), "
+                 "set_config('client_min_messages', $1, true)", (saved,))
 
 
 def require_init(db) -> None:
@@ -92,21 +103,16 @@ def get_branch(db, name: str | None) -> dict:
 
 
 def init(db) -> str:
-    """Put the objects of `public` under version control as branch main."""
+    """Put the objects of `public` under version control as branch main, where they are."""
     with internal(db):
-        initialised = bool(db.query("SELECT 1 FROM pggit.repository"))
-        moved = move_objects(db, TRACKED_SCHEMA, MAIN_SCHEMA)
-        if initialised and not moved:
+        if db.query("SELECT 1 FROM pggit.repository"):
             return "pggit: already initialised"
-        if not initialised:
-            db.query("INSERT INTO pggit.repository (tracked_schema) VALUES ($1)", (TRACKED_SCHEMA,))
-        record_objects(db, MAIN_SCHEMA)
-        routing.regenerate(db)
-        run_all(db, "branch_schema_grants", TRACKED_SCHEMA, MAIN_SCHEMA)
-        run_all(db, "branch_view_grants", MAIN_SCHEMA, TRACKED_SCHEMA)
+        db.query("INSERT INTO pggit.repository (tracked_schema) VALUES ($1)", (TRACKED_SCHEMA,))
+        record_objects(db, TRACKED_SCHEMA)
         commits.commit_if_changed(db, commits.branch_with_head(db, MAIN),
                                   f"init: the objects of {TRACKED_SCHEMA} under version control")
-    return f"pggit: initialised; {moved} object(s) of {TRACKED_SCHEMA} now on branch {MAIN}"
+    count = db.query("SELECT count(*) AS n FROM pggit.versioned_objects WHERE branch_id = 1")[0]["n"]
+    return f"pggit: initialised; branch {MAIN} is schema {TRACKED_SCHEMA} as it is ({count} object(s) tracked)"
 
 
 def run_all(db, query: str, *params) -> None:
@@ -115,15 +121,18 @@ def run_all(db, query: str, *params) -> None:
         db.execute(row["statement"])
 
 
-def move_objects(db, source: str, target: str) -> int:
-    objects = db.query(sql("branch_movable_objects"), (source,))
-    for obj in objects:
-        db.execute(f"ALTER {obj['kind']} {obj['name']} SET SCHEMA {ident(target)}")
-    return len(objects)
-
-
 def record_objects(db, schema: str) -> None:
     db.query(sql("branch_record_objects"), (schema,))
+
+
+def refresh(db, schema: str, tables=None) -> None:
+    """After the objects of a branch's schema changed: versioned_objects, masks, lens.
+
+    `tables`: main's tables whose lens views may have changed (None: any).
+    """
+    record_objects(db, schema)
+    masks.sync(db, None if schema == TRACKED_SCHEMA else [schema])
+    lens.regenerate(db, tables)
 
 
 def create_branch(db, name: str, parent: str | None) -> str:
@@ -138,14 +147,14 @@ def create_branch(db, name: str, parent: str | None) -> str:
         schema = schema_for(db, name)
         lock_tables(db, source["schema_name"])
         db.execute(f"CREATE SCHEMA {ident(schema)}")
+        masks.create_schema(db, mask_schema(schema))
         run_all(db, "branch_schema_grants", source["schema_name"], schema)
         replay_schema(db, source["schema_name"], schema)
         copy_rows(db, source["schema_name"], schema)
         db.query("INSERT INTO pggit.branches (name, schema_name, parent_branch_id) VALUES ($1, $2, $3::bigint)",
                  (name, schema, source["id"]))
         commits.fork(db, source["name"], name)  # the fork point: merge finds its base here
-        record_objects(db, schema)
-        routing.regenerate(db)
+        refresh(db, schema)
     return schema
 
 
@@ -164,15 +173,17 @@ def replay_schema(db, source: str, target: str) -> None:
     # the engine writes a session-wide SET for scripts run by hand; here it is local
     script = engine.create_script(db, source).replace(
         "SET check_function_bodies = false;", "SET LOCAL check_function_bodies = false;", 1)
-    with search_path(db, target):
+    with search_path(db, target):  # the tracked schema follows: extensions' types live there
         if script.strip():
             db.execute(script)
 
 
 @contextmanager
 def search_path(db, schema: str):
+    """Unqualified names reach `schema`, then the tracked schema (extensions' objects)."""
     old = db.query("SELECT current_setting('search_path') AS path")[0]["path"]
-    db.query("SELECT set_config('search_path', $1, true)", (ident(schema),))
+    path = ", ".join(dict.fromkeys([ident(schema), ident(TRACKED_SCHEMA)]))
+    db.query("SELECT set_config('search_path', $1, true)", (path,))
     try:
         yield
     finally:
@@ -212,10 +223,16 @@ def delete_branch(db, name: str, force: bool) -> str:
                               f"SELECT pggit.delete_branch({literal(name)}, force => true);",
                          sqlstate=errors.OBJECT_NOT_IN_PREREQUISITE_STATE)
     with internal(db):
-        db.execute(f"DROP SCHEMA IF EXISTS {ident(branch['schema_name'])} CASCADE")
+        drop_schemas(db, branch["schema_name"])
         db.query("DELETE FROM pggit.branches WHERE id = $1::bigint", (branch["id"],))
-        routing.regenerate(db)
+        lens.regenerate(db)
     return f"pggit: deleted branch {name}"
+
+
+def drop_schemas(db, schema: str) -> None:
+    """A branch's schema and its mask."""
+    for name in (schema, mask_schema(schema)):
+        db.execute(f"DROP SCHEMA IF EXISTS {ident(name)} CASCADE")
 
 
 def has_unmerged_changes(db, branch: dict) -> bool:
@@ -229,21 +246,23 @@ def has_unmerged_changes(db, branch: dict) -> bool:
 
 
 def after_ddl(db, schemas: list[str], tables: list[str] | None) -> None:
-    """What the event triggers ask for after DDL on the schemas of branches.
+    """What the event triggers ask for after DDL on main's or a branch's schema.
 
-    `tables`: the names of main's tables whose routing the DDL may have changed; empty:
-    none; None: any (e.g. a type was altered), so all routing is regenerated.
+    `schemas`: where objects came, went or were renamed. `tables`: the names of main's
+    tables whose lens views and masks the DDL may have changed; empty: none; None: any
+    (e.g. a type was altered).
     """
-    for schema in schemas:
-        if db.query("SELECT 1 FROM pg_namespace WHERE nspname = $1", (schema,)):
-            record_objects(db, schema)
-        else:
-            # the branch's schema was dropped by hand: the branch is gone with it
-            db.query("DELETE FROM pggit.branches WHERE schema_name = $1 AND id <> 1", (schema,))
-            tables = None
-    if tables is not None:
-        tables = set(tables)
-        if not tables:
-            return
     with internal(db):
-        routing.regenerate(db, tables)
+        for schema in schemas:
+            if db.query("SELECT 1 FROM pg_namespace WHERE nspname = $1", (schema,)):
+                record_objects(db, schema)
+                masks.sync(db, None if schema == TRACKED_SCHEMA else [schema])
+            else:
+                # the branch's schema was dropped by hand: the branch is gone with it
+                db.execute(f"DROP SCHEMA IF EXISTS {ident(mask_schema(schema))} CASCADE")
+                db.query("DELETE FROM pggit.branches WHERE schema_name = $1 AND id <> 1", (schema,))
+                tables = None
+        if tables is None or tables:
+            if TRACKED_SCHEMA not in schemas:
+                masks.sync(db, None, tables)  # main's tables changed: their stand-ins follow
+            lens.regenerate(db, tables)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 
-from . import branches, commits, errors, routing
+from . import branches, commits, errors
 from .diff import diff
 from .errors import PggitError
 from .merge import check_choices, merge_models
@@ -133,15 +133,14 @@ def apply(db, branch: dict, old, new) -> int:
         for change, sql in chunks:
             _run(db, branch, change, sql)
         db.query("SELECT set_config('check_function_bodies', $1, true)", (saved,))
-        branches.record_objects(db, branch["schema_name"])
-        routing.regenerate(db, routed_tables(old, new))
+        branches.refresh(db, branch["schema_name"], routed_tables(old, new))
     return len(changes)
 
 
 def routed_tables(old, new) -> set[str] | None:
-    """The tables whose routing a change from `old` to `new` can alter; None: any.
+    """The tables whose lens views a change from `old` to `new` can alter; None: any.
 
-    Routing reads a table's columns and primary key; a changed type can reach any
+    The lens reads a table's columns and primary key; a changed type can reach any
     column, so then everything is regenerated.
     """
     if old.types != new.types:

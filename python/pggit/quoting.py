@@ -49,3 +49,11 @@ def literal(value) -> str:
     if "\\" in text:
         return "E'" + text.replace("\\", "\\\\").replace("'", "''") + "'"
     return "'" + text.replace("'", "''") + "'"
+
+
+def text_array(values) -> str | None:
+    """A text[] literal for a `$n::text[]` parameter; None (SQL NULL) stays None."""
+    if values is None:
+        return None
+    quoted = ('"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values)
+    return "{" + ",".join(quoted) + "}"

@@ -16,14 +16,14 @@ import sys
 import click
 
 from .. import __version__
-from .branch_commands import branch, init, switch
+from .branch_commands import branch, env, exec_, init, switch
 from .commit_commands import commit, log, status
 from .diff_command import diff
 from .merge_commands import conflicts, merge
 from .options import DSN_HELP
 from .session import EXIT_ERROR, CliError
 
-COMMANDS = (init, branch, switch, status, commit, log, diff, merge, conflicts)
+COMMANDS = (init, branch, switch, env, exec_, status, commit, log, diff, merge, conflicts)
 
 
 class Commands(click.Group):

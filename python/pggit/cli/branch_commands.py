@@ -1,15 +1,18 @@
-"""init, branch and switch: the branch list and the calls that change it."""
+"""init, branch, switch, env and exec: the branch list, the calls that change it, and the
+settings that put a connection on a branch."""
 
 from __future__ import annotations
 
-import re
+import os
 import shlex
+import subprocess
 
 import click
 
 from ..quoting import literal
 from . import output
 from .options import db_command, json_option
+from .session import CliError
 
 BRANCH_COLUMNS = [("current", ""), ("name", "branch"), ("parent", "parent"),
                   ("schema_name", "schema"), ("head", "head"), ("created_at", "created")]
@@ -64,26 +67,53 @@ def _list(session, as_json):
 @click.argument("name")
 @json_option
 def switch(session, name, as_json):
-    """Print how to route a session or an application to branch NAME.
+    """Print how to put a session or an application on branch NAME.
 
-    A command cannot move another process's session, so this checks that the
-    branch exists and prints the settings that do.
+    A command cannot move another process's session, so this prints the settings that
+    do: PGOPTIONS for a new connection (pggit env, pggit exec), switch_branch for psql.
     """
-    session.value("SELECT pggit.switch_branch(%s)", (name,))  # the server's check and error
+    options = session.value("SELECT pggit.connection_options(%s)", (name,))  # the server's check
     schema = session.value("SELECT schema_name FROM pggit.list_branches() WHERE name = %s", (name,))
-    routes = routing_lines(name)
+    routes = routing_lines(name, options)
     if as_json:
         return output.emit_json({"branch": name, "schema": schema, **routes})
-    output.say(f"pggit: branch {name} exists (schema {schema}). Route a session to it with:")
-    output.say(f"  shell or application:  {routes['pgoptions']}")
-    output.say(f"  psql, routing views:   {routes['set_sql']}")
-    output.say(f"  psql, tables and DDL:  {routes['switch_sql']}")
+    output.say(f"pggit: branch {name} is schema {schema}. Put a session on it with:")
+    output.say(f"  shell or application:  {routes['export']}")
+    output.say(f"  one command:           pggit exec --branch {shlex.quote(name)} -- COMMAND...")
+    output.say(f"  psql:                  {routes['switch_sql']}")
 
 
-def routing_lines(name: str) -> dict:
+@db_command()
+@click.argument("name")
+def env(session, name):
+    """Print `export PGOPTIONS=...`: eval it to open every new connection on branch NAME."""
+    options = session.value("SELECT pggit.connection_options(%s)", (name,))
+    output.say(routing_lines(name, options)["export"])
+
+
+@db_command(context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
+@click.option("--branch", "name", required=True, metavar="BRANCH", help="The branch to run COMMAND on.")
+@click.argument("command", nargs=-1, required=True, type=click.UNPROCESSED)
+def exec_(session, name, command):
+    """Run COMMAND (manage.py migrate, alembic upgrade head, psql, your app) on branch BRANCH.
+
+    COMMAND inherits the environment with PGOPTIONS set to the branch's connection
+    options; the exit code is COMMAND's.
+    """
+    options = session.value("SELECT pggit.connection_options(%s)", (name,))
+    env = dict(os.environ)
+    env["PGOPTIONS"] = f"{env['PGOPTIONS']} {options}" if env.get("PGOPTIONS") else options
+    try:
+        return subprocess.call(list(command), env=env)
+    except OSError as e:
+        raise CliError(f"cannot run {command[0]}: {e.strerror}") from None
+
+
+exec_.name = "exec"
+
+
+def routing_lines(name: str, options: str) -> dict:
     """The PGOPTIONS line and the SQL that put a session on branch `name`."""
-    # libpq splits PGOPTIONS at white space; a backslash keeps a character literal.
-    option = "-c pggit.current_branch=" + re.sub(r"([\s\\])", r"\\\1", name)
-    return {"pgoptions": "PGOPTIONS=" + shlex.quote(option),
-            "set_sql": f"SET pggit.current_branch = {literal(name)};",
+    return {"pgoptions": options,
+            "export": "export PGOPTIONS=" + shlex.quote(options),
             "switch_sql": f"SELECT pggit.switch_branch({literal(name)});"}

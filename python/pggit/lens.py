@@ -1,20 +1,32 @@
-"""Routing: the views in the tracked schema that send each session to its branch's tables.
+"""The lens: opt-in views that route each session to its branch by pggit.current_branch.
 
-For every table of branch main (schema `pggit_base`), `regenerate(db)` keeps, in the
-tracked schema `public`:
+Sessions normally reach a branch through search_path (switch_branch, connection_options):
+real tables, every PostgreSQL semantic, full speed. The lens is for sessions that can only
+set a GUC: with `pggit_lens` first on search_path, `SET pggit.current_branch = 'x'` routes
+every tracked table to branch x. `pggit.enable_lens()` builds it and keeps it current;
+`pggit.disable_lens()` removes it. While it is off, `regenerate` does nothing.
+
+For every table of branch main (the tracked schema, `public`), `regenerate(db)` keeps:
 
 - `pggit_routes.<table>()`, a `LANGUAGE sql STABLE` function with a *string* body: one
   `UNION ALL` arm per branch that has the table, gated by
-  `WHERE pggit.current_branch() = '<branch>'`. It meets PostgreSQL's conditions for
-  inlining a set-returning SQL function (one SELECT, not volatile, not STRICT, not
-  SECURITY DEFINER, no SET clause, no arguments), so the planner replaces the call by its
-  body, pushes `WHERE id = $1` into every arm and uses each branch's indexes. A string
-  body records no dependency, so DDL on a branch table is never blocked by routing.
-- `public.<table>`, a view `SELECT * FROM pggit_routes.<table>()`: main's columns.
+  `WHERE pggit.current_branch() = '<branch>'`, and one last arm that raises when no arm
+  matches (an unknown branch, or a branch without the table). It meets PostgreSQL's
+  conditions for inlining a set-returning SQL function (one SELECT, not volatile, not
+  STRICT, not SECURITY DEFINER, no SET clause, no arguments), so the planner replaces the
+  call by its body, pushes `WHERE id = $1` into every arm and uses each branch's indexes.
+  A string body records no dependency, so DDL on a branch table is never blocked by the lens.
+- `pggit_lens.<table>`, a view `SELECT * FROM pggit_routes.<table>()`: main's columns.
 - one INSTEAD OF INSERT OR UPDATE OR DELETE trigger on the view, whose plpgsql function
   holds static SQL per branch (`IF branch = ... ELSIF ...`; plpgsql records no
-  dependency either) and returns the row actually written, so RETURNING works.
+  dependency either) and returns the row actually written, so RETURNING works. UPDATE and
+  DELETE only touch a row that is still as the statement read it: a row another
+  transaction changed since raises 40001 (a serialization failure, to retry), never a
+  lost update.
 - view column defaults that dispatch on the branch (see `_default_function`).
+
+What a view cannot do, the lens cannot: INSERT ... ON CONFLICT, TRUNCATE, and row locks
+(FOR UPDATE) need the real table, reached through search_path.
 
 Regeneration compares what it wants with what exists and only executes the difference,
 so running it twice executes nothing the second time, and it never drops a view whose
@@ -27,12 +39,10 @@ the tables a DDL statement touched): it reads, renders and compares only their r
 objects, so its cost does not grow with the number of tables. Which routing functions
 belong to a table is known without parsing names: the route function has the table's
 name, the writer's name is computed from it (`_writer_name`), and whatever else the
-view `public.<table>` uses (its rule, column defaults and trigger) is found through
+view `pggit_lens.<table>` uses (its rule, column defaults and trigger) is found through
 pg_depend/pg_trigger (catalog/routing_functions.sql). So a table that left main still
-has all its routing objects dropped, whichever columns it had. A function no view uses
-any more (someone dropped the view by hand) is only found by a full regeneration, which
-owns the whole routing schema. (A rename is reported under the new name only; the event
-trigger adds the old one from pggit.versioned_objects.)
+has all its routing objects dropped, whichever columns it had. (A rename is reported
+under the new name only; the event trigger adds the old one from pggit.versioned_objects.)
 """
 
 from __future__ import annotations
@@ -46,9 +56,9 @@ import jinja2
 from . import catalog, quoting
 from .errors import OBJECT_NOT_IN_PREREQUISITE_STATE, PggitError
 
-MAIN_SCHEMA = "pggit_base"
-TRACKED_SCHEMA = "public"
-ROUTES_SCHEMA = "pggit_routes"
+MAIN_SCHEMA = "public"  # the tracked schema: main's tables
+LENS_SCHEMA = "pggit_lens"  # the views
+ROUTES_SCHEMA = "pggit_routes"  # the functions behind them
 TRIGGER_NAME = "pggit_write"
 
 _TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -87,14 +97,6 @@ def _render(template: str, **context) -> str:
             _rendered.clear()
         _rendered[key] = text
     return text
-
-
-def _text_array(values) -> str | None:
-    """A text[] literal for a `$n::text[]` parameter; None (SQL NULL) stays None."""
-    if values is None:
-        return None
-    quoted = ('"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values)
-    return "{" + ",".join(quoted) + "}"
 
 
 def _query(name: str) -> str:
@@ -260,7 +262,7 @@ def _arms(branches, per_branch: dict[str, Table]) -> list[Arm]:
 
 
 def _route_function(table: str, main: Table, arms: list[Arm]) -> Function:
-    body = _render("routing_function.sql.j2", table=table, arms=arms)
+    body = _render("routing_function.sql.j2", table=table, arms=arms, columns=list(main.columns.values()))
     columns = ", ".join(f"{quoting.ident(c.name)} {c.type_sql}" for c in main.columns.values())
     result = f"TABLE({columns})"
     sql = _render("routing_create_function.sql.j2", schema=ROUTES_SCHEMA, name=table,
@@ -276,7 +278,7 @@ def _writer_function(table: str, arms: list[Arm]) -> Function:
     sql = _render("routing_create_function.sql.j2", schema=ROUTES_SCHEMA, name=name,
                   returns="trigger", language="plpgsql", volatility="VOLATILE", body=body,
                   search_path="pg_catalog, pg_temp",
-                  comment=f"pggit: writes through {TRACKED_SCHEMA}.{table} to the session's branch (generated)")
+                  comment=f"pggit: writes through {LENS_SCHEMA}.{table} to the session's branch (generated)")
     return Function(name, "trigger", body, sql)
 
 
@@ -317,8 +319,38 @@ def _same(a: str, b: str) -> bool:
     return " ".join(a.split()) == " ".join(b.split())
 
 
+def enabled(db) -> bool:
+    rows = db.query("SELECT lens FROM pggit.repository")
+    return bool(rows and rows[0]["lens"])
+
+
+def enable(db) -> str:
+    """pggit.enable_lens(): build the lens and keep it current from now on."""
+    db.query("UPDATE pggit.repository SET lens = true")
+    regenerate(db)
+    n = db.query("SELECT count(*) AS n FROM pg_class WHERE relnamespace = $1::regnamespace",
+                 (LENS_SCHEMA,))[0]["n"]
+    return (f"pggit: lens on; {n} view(s) in {LENS_SCHEMA}. A session with {LENS_SCHEMA} first on "
+            f"search_path reaches the branch named by pggit.current_branch")
+
+
+def disable(db) -> str:
+    """pggit.disable_lens(): drop every lens view and routing function."""
+    db.query("UPDATE pggit.repository SET lens = false")
+    drops = db.query(
+        "SELECT format('DROP VIEW IF EXISTS %I.%I CASCADE', $1::text, c.relname) AS statement "
+        "  FROM pg_class c WHERE c.relnamespace = $1::regnamespace AND c.relkind = 'v' "
+        "UNION ALL "
+        "SELECT format('DROP FUNCTION IF EXISTS %I.%I(%s) CASCADE', $2::text, p.proname, "
+        "              pg_catalog.pg_get_function_identity_arguments(p.oid)) "
+        "  FROM pg_proc p WHERE p.pronamespace = $2::regnamespace", (LENS_SCHEMA, ROUTES_SCHEMA))
+    for row in drops:
+        db.execute(row["statement"])
+    return "pggit: lens off; its views and functions are dropped"
+
+
 def regenerate(db, tables=None) -> None:
-    """Make the routing objects match the branches and main's tables (see module doc).
+    """Make the lens match the branches and main's tables (see module doc); nothing while it is off.
 
     `tables`: None for every table (and every routing object); else a collection of
     table names, and only their routing objects are read, compared and made again,
@@ -328,6 +360,8 @@ def regenerate(db, tables=None) -> None:
         tables = sorted(set(tables))
         if not tables:
             return
+    if not enabled(db):
+        return
     # Generic plans for the catalog queries: they are written so that any plan finds the
     # tables by name, and a custom plan would cost more to make than to run.
     with db.transaction():
@@ -354,10 +388,10 @@ def _regenerate(db, scope: list[str] | None) -> None:
     # The install script makes the schema; this keeps an older database working.
     if not db.query("SELECT 1 FROM pg_namespace WHERE nspname = $1::name", (ROUTES_SCHEMA,)):
         db.execute(f"CREATE SCHEMA {quoting.ident(ROUTES_SCHEMA)}")
-    names = _text_array(scope)
+    names = quoting.text_array(scope)
     branches, tables = _read_tables(db, names)
     main_branch = branches[0][0] if branches and branches[0][1] == MAIN_SCHEMA else None
-    relations = {r["name"]: r for r in db.query(_query("relations"), (TRACKED_SCHEMA, ROUTES_SCHEMA, names))}
+    relations = {r["name"]: r for r in db.query(_query("relations"), (LENS_SCHEMA, ROUTES_SCHEMA, names))}
 
     # What we want, table by table.
     want_functions: dict[str, Function] = {}
@@ -370,9 +404,9 @@ def _regenerate(db, scope: list[str] | None) -> None:
         rel = relations.get(table)
         if rel is not None and not rel["routed"]:
             raise PggitError(
-                f"{TRACKED_SCHEMA}.{table} exists and is not a routing view, so branch main's "
+                f"{LENS_SCHEMA}.{table} exists and is not a routing view, so branch main's "
                 f"table {table} cannot be routed",
-                hint=f"rename or drop {TRACKED_SCHEMA}.{table}, then run pggit._regenerate_routing()",
+                hint=f"rename or drop {LENS_SCHEMA}.{table}, then run pggit._regenerate_lens()",
                 sqlstate=OBJECT_NOT_IN_PREREQUISITE_STATE)
         arms = _arms(branches, per_branch)
         route = _route_function(table, main, arms)
@@ -388,10 +422,10 @@ def _regenerate(db, scope: list[str] | None) -> None:
         want_views[table] = {"route": route, "writer": writer, "defaults": defaults}
 
     # The functions as they are: all, or those of the tables in scope (see the query).
-    function_names = None if scope is None else _text_array(
+    function_names = None if scope is None else quoting.text_array(
         sorted(set(want_functions) | set(scope) | {_writer_name(t) for t in scope}))
     functions = {r["name"]: r for r in db.query(
-        _query("functions"), (ROUTES_SCHEMA, function_names, TRACKED_SCHEMA, names))}
+        _query("functions"), (ROUTES_SCHEMA, function_names, LENS_SCHEMA, names))}
 
     def changed(fn: Function) -> bool:  # exists with another result type: drop, create
         have = functions.get(fn.name)
@@ -401,7 +435,7 @@ def _regenerate(db, scope: list[str] | None) -> None:
     # 1. Views that go: their table left main, or their columns change.
     for name, rel in sorted(relations.items()):
         if rel["routed"] and (name not in want_views or changed(want_views[name]["route"])):
-            statements.append(f"DROP VIEW {quoting.qualified(TRACKED_SCHEMA, name)}")
+            statements.append(f"DROP VIEW {quoting.qualified(LENS_SCHEMA, name)}")
             dropped = relations.pop(name)
             if name in want_views:  # made again: keep who owns it and who may use it
                 want_views[name]["owner"] = dropped["owner"]
@@ -414,7 +448,7 @@ def _regenerate(db, scope: list[str] | None) -> None:
         if rel is None:
             continue
         have = dict(zip(rel["default_columns"], rel["default_exprs"]))
-        view = quoting.qualified(TRACKED_SCHEMA, name)
+        view = quoting.qualified(LENS_SCHEMA, name)
         for column, expr in have.items():
             if column not in want["defaults"]:
                 statements.append(f"ALTER VIEW {view} ALTER COLUMN {quoting.ident(column)} DROP DEFAULT")
@@ -442,7 +476,7 @@ def _regenerate(db, scope: list[str] | None) -> None:
             continue  # nothing to do for this view (owner and grants only come with a drop)
         statements.append(_render(
             "routing_view.sql.j2",
-            schema=TRACKED_SCHEMA, table=name, routes=ROUTES_SCHEMA,
+            schema=LENS_SCHEMA, table=name, routes=ROUTES_SCHEMA,
             create=rel is None,
             defaults=want["set_defaults"],
             trigger=TRIGGER_NAME,
@@ -455,3 +489,7 @@ def _regenerate(db, scope: list[str] | None) -> None:
     script = "\n".join(s.rstrip().rstrip(";") + ";" for s in statements if s.strip())
     if script:
         db.execute(script)
+    if any(name not in relations for name in want_views):
+        # a new view gets the privileges others hold on main's table
+        for row in db.query(catalog.sql("branch_view_grants"), (MAIN_SCHEMA, LENS_SCHEMA)):
+            db.execute(row["statement"])

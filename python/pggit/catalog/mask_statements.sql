@@ -1,0 +1,121 @@
+-- The statements that bring the mask schemas of branches in line with main: a stand-in
+-- in the branch's mask for each of main's relations, functions and types that the branch
+-- itself lacks, and nothing else (see pggit._missing_relation in pggit--1.0.sql).
+-- $1: the tracked schema (main's); $2 (text[]): the branch schemas to bring in line,
+-- NULL for every branch; $3 (text[]): only the stand-ins of main's relations of those
+-- names, NULL for all stand-ins. Drops come first. Run with search_path = pg_catalog, pg_temp,
+-- so that format_type qualifies every type outside pg_catalog. A stand-in never depends
+-- on main: a column of one of main's own types is text in the stand-in, and functions
+-- taking or returning main's own types get none. A stand-in view's columns are casts of
+-- the raising function's output, never constants: a WHERE clause cannot fold it away.
+WITH main AS (
+    SELECT oid FROM pg_namespace WHERE nspname = $1::name
+), branch AS (
+    SELECT n.oid AS nsp, m.oid AS mask, m.nspname AS mask_name
+      FROM pggit.branches b
+      JOIN pg_namespace n ON n.nspname = b.schema_name
+      JOIN pg_namespace m ON m.nspname = pggit._mask_schema(b.schema_name)
+     WHERE b.id <> 1 AND ($2::text[] IS NULL OR b.schema_name::text = ANY ($2::text[]))
+), members AS (  -- objects of extensions: not main's, never masked
+    SELECT e.classid, e.objid FROM pg_depend e WHERE e.deptype = 'e'
+), main_types AS (
+    SELECT t.oid, t.typname, t.typtype, t.typrelid, t.typelem, t.typsubscript
+      FROM pg_type t
+     WHERE t.typnamespace = (SELECT oid FROM main)
+       AND (t.oid, 'pg_type'::regclass) NOT IN (SELECT objid, classid FROM members)
+), main_relations AS (
+    SELECT c.relname AS name,
+           coalesce((SELECT string_agg(format('CAST(pggit_missing AS %s) AS %I',
+                                              CASE WHEN a.atttypid IN (SELECT oid FROM main_types) THEN 'text'
+                                                   ELSE format_type(a.atttypid, a.atttypmod) END,
+                                              a.attname), ', ' ORDER BY a.attnum)
+                       FROM pg_attribute a
+                      WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+                        AND c.relkind IN ('r', 'p', 'v', 'm', 'f')),
+                    'CAST(pggit_missing AS integer) AS pggit_missing') AS columns
+      FROM pg_class c
+     WHERE c.relnamespace = (SELECT oid FROM main)
+       AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S', 'i', 'I')
+       AND ($3::text[] IS NULL OR c.relname::text = ANY ($3::text[]))
+       AND (c.oid, 'pg_class'::regclass) NOT IN (SELECT objid, classid FROM members)
+), main_functions AS (
+    SELECT p.proname AS name, p.prokind = 'p' AS is_procedure,
+           format('%I(%s)', p.proname, pg_get_function_identity_arguments(p.oid)) AS signature,
+           pg_get_function_arguments(p.oid) AS arguments,
+           pg_get_function_result(p.oid) AS result
+      FROM pg_proc p
+      LEFT JOIN pg_aggregate g ON g.aggfnoid = p.oid
+     WHERE p.pronamespace = (SELECT oid FROM main) AND $3::text[] IS NULL
+       AND (p.prokind IN ('f', 'p') OR g.aggkind = 'n')
+       AND (p.oid, 'pg_proc'::regclass) NOT IN (SELECT objid, classid FROM members)
+       AND NOT EXISTS (
+           SELECT 1 FROM unnest(p.proargtypes::oid[] || coalesce(p.proallargtypes, '{}') || p.prorettype) AS x (oid)
+            WHERE x.oid IN (SELECT oid FROM main_types)
+               OR x.oid IN ('internal'::regtype, 'language_handler'::regtype, 'fdw_handler'::regtype,
+                            'index_am_handler'::regtype, 'tsm_handler'::regtype, 'table_am_handler'::regtype))
+), main_standalone_types AS (  -- enums, domains, ranges, composite and base types; not arrays, not row types
+    SELECT t.typname AS name
+      FROM main_types t
+     WHERE $3::text[] IS NULL AND t.typtype IN ('e', 'd', 'r', 'b', 'c')
+       AND (t.typtype <> 'c' OR (SELECT c.relkind FROM pg_class c WHERE c.oid = t.typrelid) = 'c')
+       AND NOT (t.typelem <> 0 AND t.typsubscript = 'array_subscript_handler'::regproc)
+), wanted AS (
+    SELECT b.mask_name, 'relation' AS kind, r.name::text AS name, r.columns AS detail,
+           NULL::text AS proname, NULL::text AS arguments, NULL::text AS result, false AS is_procedure
+      FROM branch b CROSS JOIN main_relations r
+     WHERE NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.relnamespace = b.nsp AND c.relname = r.name)
+    UNION ALL
+    SELECT b.mask_name, 'function', f.signature, NULL, f.name::text, f.arguments, f.result, f.is_procedure
+      FROM branch b CROSS JOIN main_functions f
+     WHERE NOT EXISTS (SELECT 1 FROM pg_proc p
+                        WHERE p.pronamespace = b.nsp AND p.proname = f.name
+                          AND format('%I(%s)', p.proname, pg_get_function_identity_arguments(p.oid)) = f.signature)
+    UNION ALL
+    SELECT b.mask_name, 'type', t.name::text, NULL, NULL, NULL, NULL, false
+      FROM branch b CROSS JOIN main_standalone_types t
+     WHERE NOT EXISTS (SELECT 1 FROM pg_type x WHERE x.typnamespace = b.nsp AND x.typname = t.name)
+), have AS (
+    SELECT b.mask_name, 'relation' AS kind, c.relname::text AS name,
+           (SELECT string_agg(format('CAST(pggit_missing AS %s) AS %I', format_type(a.atttypid, a.atttypmod), a.attname),
+                              ', ' ORDER BY a.attnum)
+              FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) AS detail
+      FROM branch b JOIN pg_class c ON c.relnamespace = b.mask AND c.relkind = 'v'
+     WHERE $3::text[] IS NULL OR c.relname::text = ANY ($3::text[])
+    UNION ALL
+    SELECT b.mask_name, 'function', format('%I(%s)', p.proname, pg_get_function_identity_arguments(p.oid)), NULL
+      FROM branch b JOIN pg_proc p ON p.pronamespace = b.mask AND $3::text[] IS NULL
+    UNION ALL
+    SELECT b.mask_name, 'type', t.typname::text, NULL
+      FROM branch b JOIN pg_type t ON t.typnamespace = b.mask AND NOT t.typisdefined AND $3::text[] IS NULL
+)
+SELECT statement FROM (
+    SELECT 0 AS step, h.mask_name, h.name,
+           CASE h.kind WHEN 'relation' THEN format('DROP VIEW %I.%I', h.mask_name, h.name)
+                       WHEN 'function' THEN format('DROP ROUTINE %I.%s', h.mask_name, h.name)
+                       ELSE format('DROP TYPE %I.%I', h.mask_name, h.name) END AS statement
+      FROM have h
+     WHERE NOT EXISTS (SELECT 1 FROM wanted w
+                        WHERE (w.mask_name, w.kind, w.name) = (h.mask_name, h.kind, h.name)
+                          AND w.detail IS NOT DISTINCT FROM h.detail)
+    UNION ALL
+    SELECT 1, w.mask_name, w.name,
+           CASE w.kind
+           WHEN 'relation' THEN format(
+               'CREATE VIEW %1$I.%2$I AS SELECT %3$s FROM pggit._missing_relation(%4$L) AS pggit_missing;'
+               ' CREATE TRIGGER pggit_missing INSTEAD OF INSERT OR UPDATE OR DELETE ON %1$I.%2$I'
+               ' FOR EACH ROW EXECUTE FUNCTION pggit._missing_relation_write();'
+               ' GRANT SELECT, INSERT, UPDATE, DELETE ON %1$I.%2$I TO PUBLIC',
+               w.mask_name, w.name, w.detail, w.name)
+           WHEN 'function' THEN format(
+               'CREATE %s %I.%I(%s) %s LANGUAGE plpgsql AS %L',
+               CASE WHEN w.is_procedure THEN 'PROCEDURE' ELSE 'FUNCTION' END,
+               w.mask_name, w.proname, w.arguments,
+               CASE WHEN w.is_procedure THEN '' ELSE 'RETURNS ' || w.result END,
+               format('BEGIN PERFORM pggit._missing_function(%L); END', w.name))
+           ELSE format('CREATE TYPE %I.%I', w.mask_name, w.name) END
+      FROM wanted w
+     WHERE NOT EXISTS (SELECT 1 FROM have h
+                        WHERE (w.mask_name, w.kind, w.name) = (h.mask_name, h.kind, h.name)
+                          AND w.detail IS NOT DISTINCT FROM h.detail)
+) s
+ORDER BY step, mask_name, name

@@ -1,0 +1,49 @@
+"""Masks: how a session on a branch never reaches main's objects by an unqualified name.
+
+On a branch, search_path is `<branch schema>, <mask schema>, <the session's path>`, and
+the session's path has `public` on it (extensions' functions and types live there). An
+object of main that the branch lacks (dropped on the branch, or made on main after the
+fork) would resolve to main's. So the branch's mask schema holds a stand-in for each
+such object: a view that raises 42P01 when read or written, a function that raises
+42883, a shell type. The branch's own objects come first on the path, and are created
+in the branch's schema, so a stand-in never shadows or blocks them.
+
+`sync` computes, in one catalog query (catalog/mask_statements.sql), the stand-ins every
+mask should hold and runs only the difference; running it twice runs nothing the second
+time. Objects outside version control (extension members) are never masked.
+"""
+
+from __future__ import annotations
+
+from .catalog import sql
+from .quoting import ident, text_array
+
+TRACKED_SCHEMA = "public"
+
+
+def create_schema(db, schema: str) -> None:
+    """An empty mask. Everyone who can reach the branch must see its stand-ins: a role
+    without USAGE on a schema of the path skips it, and would reach main's object."""
+    db.execute(f"CREATE SCHEMA {ident(schema)}; GRANT USAGE ON SCHEMA {ident(schema)} TO PUBLIC")
+
+
+def sync(db, branch_schemas: list[str] | None, relations=None) -> int:
+    """Bring the masks of these branch schemas (None: all) in line with main.
+
+    `relations`: only the stand-ins of main's relations of these names (None: all).
+    Returns the number of statements run.
+    """
+    schemas = text_array(branch_schemas)
+    names = None if relations is None else text_array(sorted(relations))
+    with db.transaction():
+        saved = db.query("SELECT current_setting('search_path') AS path")[0]["path"]
+        db.query("SELECT set_config('search_path', 'pg_catalog, pg_temp', true)")
+        try:
+            statements = [r["statement"] for r in db.query(sql("mask_statements"),
+                                                              (TRACKED_SCHEMA, schemas, names))]
+            if statements:
+                db.execute(";\n".join(statements))
+        finally:
+            db.query("SELECT set_config('search_path', $1, true)", (saved,))
+    return len(statements)
+
