@@ -4,11 +4,16 @@
   switch_branch           vs  the two set_config() calls it makes, in a server-side loop
   event-trigger cost      vs  the same DDL with pggit's event triggers disabled
                               (1 table and 1 branch; 100 tables and 3 branches)
+  init(), 1,000 empty tables                 vs  the CREATE TABLE script that made them
+  init(), 1,000 tables x 1,000 rows each     vs  the same script; and vs init() on the empty ones
+                              (init() moves nothing and copies nothing: its time must not
+                              grow with the rows)
   create_branch, 1M rows  vs  CREATE TABLE scratch.copy (LIKE ... INCLUDING ALL) + INSERT ... SELECT,
                               alternating, best of 2 each
   create_branch, 1,000 empty tables  vs  the CREATE TABLE script that made them
 
-Run: /usr/local/lib/pggit-venv/bin/python bench/branches.py [--rows N] [--tables N] [--out PATH]
+Run: /usr/local/lib/pggit-venv/bin/python bench/branches.py [--rows N] [--tables N]
+     [--table-rows N] [--out PATH]
 """
 
 from __future__ import annotations
@@ -54,7 +59,9 @@ def bench_switch(srv, report):
     db.execute("SELECT pggit.create_branch('feature')")
     db.execute("SELECT pggit.switch_branch('feature')")  # loads the module, warms caches
     switch = server_loop_median(db, "pggit.switch_branch(CASE WHEN i % 2 = 0 THEN 'main' ELSE 'feature' END)")
-    raw = server_loop_median(db, "set_config('search_path', 'pggit_branch_feature, public', false), "
+    # the same two calls with the values switch_branch('feature') computes (branch, mask, the path)
+    raw = server_loop_median(db, "set_config('search_path', 'pggit_branch_feature, pggit_mask_feature, "
+                                 "\"$user\", public', false), "
                                  "set_config('pggit.current_branch', 'feature', false)")
     db.close()
     report.add("switch_branch (median per call)", switch, raw, "s", "set_config x2")
@@ -92,8 +99,8 @@ def bench_event_triggers(srv, report, tables: int = 1, branches: int = 1):
 def bench_copy(srv, report, rows: int, rounds: int = 2):
     """create_branch of a 1M-row table against copying it by hand into a scratch schema.
 
-    The baseline's table lives outside `public`: after init() pggit's event trigger
-    adopts tables created in public, and an INSERT there goes through a routing view.
+    The baseline's table lives outside `public`: after init() a table created in public
+    is one of main's, and pggit's event triggers record it (and mask it on branches).
     The two alternate, best of `rounds` each, so neither gets all the warm caches.
     """
     db = srv.new_database("copy")
@@ -106,8 +113,8 @@ def bench_copy(srv, report, rows: int, rounds: int = 2):
     base, branch = [], []
     for i in range(rounds):
         db.execute("DROP TABLE IF EXISTS scratch.copy")
-        base.append(timed(db, "BEGIN; CREATE TABLE scratch.copy (LIKE pggit_base.big INCLUDING ALL); "
-                              "INSERT INTO scratch.copy SELECT * FROM pggit_base.big; COMMIT"))
+        base.append(timed(db, "BEGIN; CREATE TABLE scratch.copy (LIKE public.big INCLUDING ALL); "
+                              "INSERT INTO scratch.copy SELECT * FROM public.big; COMMIT"))
         if i:
             db.execute("SELECT pggit.delete_branch('copy', true)")
         branch.append(timed(db, "SELECT pggit.create_branch('copy')"))
@@ -116,41 +123,80 @@ def bench_copy(srv, report, rows: int, rounds: int = 2):
                "LIKE + INSERT ... SELECT into a scratch schema")
 
 
-def bench_many_tables(srv, report, tables: int):
-    db = srv.new_database("many")
-    script = "; ".join(f"CREATE TABLE t{i} (id serial PRIMARY KEY, a text, b int, c timestamptz)"
-                       for i in range(tables))
-    db.execute("SELECT pggit.init()")
-    db.execute("CREATE SCHEMA scratch")
-    base = timed(db, f"BEGIN; SET LOCAL search_path = scratch; {script}; COMMIT")
-    db.execute("DROP SCHEMA scratch CASCADE")
-    db.execute(f"BEGIN; SET LOCAL search_path = pggit_base; {script}; COMMIT")
-    branch = timed(db, "SELECT pggit.create_branch('many')")
-    db.close()
-    report.add(f"create_branch, {tables:,} empty tables", branch, base, "s", "the CREATE TABLE script")
+def create_script(tables: int) -> str:
+    return "; ".join(f"CREATE TABLE t{i} (id serial PRIMARY KEY, a text, b int, c timestamptz)"
+                     for i in range(tables))
 
 
-def run(srv, report, rows: int = 1_000_000, tables: int = 1000):
+def bench_init(srv, report, tables: int, table_rows: int, rounds: int = 2) -> None:
+    """init() on `tables` empty tables, then on as many holding `table_rows` rows each.
+
+    Each database gets the tables in public from the script (and the rows), untimed; then,
+    `rounds` times: the same script timed in a scratch schema (dropped again), and init()
+    timed (pggit.detach() between rounds puts the database back as it was before init()).
+    Best of each. The Python package is loaded first (pggit.version()): a once-per-session
+    cost, not init()'s. On the empty tables, create_branch is timed last, against the
+    same baseline.
+    """
+    script = create_script(tables)
+    init_times = {}
+    for rows in (0, table_rows):
+        shape = f"{tables:,} empty tables" if rows == 0 else f"{tables:,} tables x {rows:,} rows"
+        progress(f"branches: init() on {shape}")
+        db = srv.new_database(f"init_{rows}")
+        db.execute(f"BEGIN; {script}; COMMIT")
+        if rows:
+            for i in range(tables):
+                db.execute(f"INSERT INTO t{i} (a, b, c) SELECT md5(g::text), g, now() "
+                           f"FROM generate_series(1, {rows}) g")
+        db.execute("VACUUM ANALYZE")
+        db.execute("SELECT pggit.version()")
+        base, init = [], []
+        for i in range(rounds):
+            if i:
+                db.execute("SELECT pggit.detach()")
+            db.execute("CREATE SCHEMA scratch")
+            base.append(timed(db, f"BEGIN; SET LOCAL search_path = scratch; {script}; COMMIT"))
+            db.execute("DROP SCHEMA scratch CASCADE")
+            init.append(timed(db, "SELECT pggit.init()"))
+        init_times[rows] = min(init)
+        report.add(f"init(), {shape}" + (f" ({tables * rows:,} rows)" if rows else ""),
+                   min(init), min(base), "s", "the CREATE TABLE script")
+        if rows == 0:
+            progress(f"branches: create_branch on {tables:,} empty tables")
+            branch = timed(db, "SELECT pggit.create_branch('many')")
+            report.add(f"create_branch, {tables:,} empty tables", branch, min(base), "s",
+                       "the CREATE TABLE script")
+        db.close()
+    report.add(f"init(), {tables:,} tables x {table_rows:,} rows, against the same tables empty",
+               init_times[table_rows], init_times[0], "s", "init(), empty tables")
+
+
+def run(srv, report, rows: int = 1_000_000, tables: int = 1000, table_rows: int = 1000):
     progress("branches: switch_branch")
     bench_switch(srv, report)
     progress("branches: event-trigger cost per DDL statement")
     bench_event_triggers(srv, report)
     bench_event_triggers(srv, report, tables=100, branches=3)
+    bench_init(srv, report, tables, table_rows)
     progress(f"branches: create_branch on {rows:,} rows (2 rounds, alternating with the baseline)")
     bench_copy(srv, report, rows)
-    progress(f"branches: create_branch on {tables:,} empty tables")
-    bench_many_tables(srv, report, tables)
+    report.note(f"init() figures: best of 2, `pggit.detach()` between the two; the baseline is the script "
+                f"that made the tables, run again in a scratch schema. The last init() figure compares "
+                f"init() on {tables:,} tables holding {table_rows:,} rows each with init() on the same "
+                "tables empty: 1.00x means the rows cost nothing.")
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rows", type=int, default=1_000_000)
-    ap.add_argument("--tables", type=int, default=1000)
+    ap.add_argument("--tables", type=int, default=1000, help="tables for init() and create_branch")
+    ap.add_argument("--table-rows", type=int, default=1000, help="rows per table in init()'s second case")
     ap.add_argument("--out", type=Path, help="write the markdown and JSON reports here (a path prefix)")
     args = ap.parse_args()
     report = Report("Branch operations")
     with throwaway_server() as srv:
-        run(srv, report, rows=args.rows, tables=args.tables)
+        run(srv, report, rows=args.rows, tables=args.tables, table_rows=args.table_rows)
     report.emit(args.out)
 
 

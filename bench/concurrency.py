@@ -8,7 +8,7 @@ random order, for a bounded time. Afterwards:
 
   * the metadata agrees with the catalog: every pggit.branches row has its schema, no
     pggit_branch_* schema lacks a row, versioned_objects lists exactly each schema's
-    tables, and the routing views in public exist exactly for main's tables and work;
+    tables, every table of main a branch lacks is masked on that branch;
   * every error seen was a clean `pggit:` error, or a retryable one (SQLSTATE 40001,
     40P01, 55P03); anything else is a violation;
   * no DDL landed on the wrong branch: each unique name is found on the branch that made
@@ -164,7 +164,7 @@ def check(conn, workers) -> list[str]:
     bad = []
     branches = dict(conn.execute("SELECT name, schema_name FROM pggit.branches").fetchall())
     schemas = {r[0] for r in conn.execute(
-        "SELECT nspname FROM pg_namespace WHERE nspname = 'pggit_base' OR nspname LIKE 'pggit\\_branch\\_%'")}
+        "SELECT nspname FROM pg_namespace WHERE nspname = 'public' OR nspname LIKE 'pggit\\_branch\\_%'")}
     for name, schema in branches.items():
         if schema not in schemas:
             bad.append(f"branch {name!r} has no schema {schema}")
@@ -182,17 +182,19 @@ def check(conn, workers) -> list[str]:
         if listed != present:
             bad.append(f"versioned_objects of {name!r}: missing {sorted(present - listed)}, "
                        f"extra {sorted(listed - present)}")
+    # every table of main that a branch lacks is masked on that branch, and nothing else
     main_tables = {r[0] for r in conn.execute(
-        "SELECT relname FROM pg_class WHERE relnamespace = 'pggit_base'::regnamespace AND relkind IN ('r', 'p')")}
-    views = {r[0] for r in conn.execute(
-        "SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'v'")}
-    if views != main_tables:
-        bad.append(f"routing views in public: missing {sorted(main_tables - views)}, extra {sorted(views - main_tables)}")
-    for view in sorted(views & main_tables):
-        try:
-            conn.execute(f'SELECT count(*) FROM public."{view}"')
-        except psycopg.Error as e:
-            bad.append(f"routing view {view}: {e}")
+        "SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind IN ('r', 'p')")}
+    for name, schema in branches.items():
+        if name == "main" or schema not in schemas:
+            continue
+        own = {r[0] for r in conn.execute("SELECT relname FROM pg_class WHERE relnamespace = %s::regnamespace",
+                                          (schema,))}
+        masked = {r[0] for r in conn.execute(
+            "SELECT relname FROM pg_class WHERE relnamespace = to_regnamespace(pggit._mask_schema(%s))",
+            (schema,))}
+        if main_tables - own - masked:
+            bad.append(f"branch {name!r} reaches main's {sorted(main_tables - own - masked)}")
     # where every uniquely named column and table is
     columns = {}
     for schema, column in conn.execute(
@@ -203,7 +205,8 @@ def check(conn, workers) -> list[str]:
     tables = {}
     for schema, table in conn.execute(
             "SELECT relnamespace::regnamespace::text, relname FROM pg_class WHERE relkind = 'r' "
-            "AND relname LIKE 't\\_w%' AND relnamespace::regnamespace::text LIKE 'pggit%'"):
+            "AND relname LIKE 't\\_w%' AND (relnamespace::regnamespace::text LIKE 'pggit\\_branch%' "
+            "OR relnamespace = 'public'::regnamespace)"):
         tables.setdefault(table, set()).add(schema)
     made = {}
     for w in workers:
@@ -218,7 +221,7 @@ def check(conn, workers) -> list[str]:
         if own and own not in found:
             bad.append(f"{m.kind} {m.name} missing from its branch {m.branch!r}")
         if m.merged:
-            if "pggit_base" not in found:
+            if "public" not in found:
                 bad.append(f"{m.kind} {m.name} was merged but is not on main")
         else:
             wrong = found - {own}

@@ -1,7 +1,7 @@
-"""Plot routing overhead versus branch count; runs in the bench venv that has matplotlib.
+"""Plot the lens's overhead versus branch count; runs in the bench venv that has matplotlib.
 
-Usage: python plot.py ROUTING_JSON OUT_PNG, where ROUTING_JSON is the list bench/routing.py's
-run() returns: one {"branches", "protocol", "direct_tps", "view_tps", "search_path_tps"} each.
+Usage: python plot.py LENS_JSON OUT_PNG, where LENS_JSON is the list bench/routing.py's
+run() returns: one {"branches", "protocol", "direct_tps", "lens_tps", "search_path_tps"} each.
 """
 
 import json
@@ -17,7 +17,7 @@ def main(src: str, out: str):
     rows = json.load(open(src))
     fig, ax = plt.subplots(figsize=(7, 4.2), dpi=110)
     styles = {"simple": "-", "prepared": "--"}
-    for route, label, marker in (("view_tps", "through public.users", "o"),
+    for route, label, marker in (("lens_tps", "through pggit_lens.users (opt-in lens)", "o"),
                                  ("search_path_tps", "through search_path", "s")):
         for protocol, style in styles.items():
             pts = sorted((r["branches"], r[route] / r["direct_tps"]) for r in rows if r["protocol"] == protocol)
@@ -25,9 +25,9 @@ def main(src: str, out: str):
                 ax.plot([p[0] for p in pts], [p[1] for p in pts], style, marker=marker,
                         label=f"{label}, -M {protocol}")
     ax.axhline(1.0, color="grey", linewidth=0.8)
-    ax.set_xlabel("branches (the view has one more arm, main's)")
+    ax.set_xlabel("branches (the lens view has one more arm, main's)")
     ax.set_ylabel("tps / tps on the table directly")
-    ax.set_title("pggit routing: point-lookup throughput relative to the table itself")
+    ax.set_title("pggit on branch b1: point-lookup throughput relative to the table itself")
     ax.set_xticks(sorted({r["branches"] for r in rows}))
     ax.set_ylim(0, max(1.2, ax.get_ylim()[1]))
     ax.legend(fontsize=8)

@@ -2,11 +2,13 @@
 """Every pggit benchmark in one run, one report: bench/results/report.md and report.json.
 
 Each figure is a ratio against a baseline measured in the same run, on one throwaway
-PostgreSQL 15 server (bench/server.py). In order: routing (bench/routing.py), branch
-operations (bench/branches.py), schema_diff (bench/schema_diff.py), merge
-(bench/merge.py), schema_diff side by side with migra (bench/migra_compare.py), and a
-plot of routing overhead versus branch count (bench/plot.py, bench/results/routing.png).
-Progress lines go to stderr. About 9 minutes on a 2-core machine.
+PostgreSQL 15 server (bench/server.py). In order: point lookups (bench/routing.py: main
+before and after init(), a branch through search_path, then the opt-in lens at 1/5/20
+branches), branch operations (bench/branches.py: switch_branch, event triggers, init() on
+1,000 tables empty and with rows, create_branch), schema_diff (bench/schema_diff.py),
+merge (bench/merge.py), schema_diff side by side with migra (bench/migra_compare.py), and
+a plot of the lens's overhead versus branch count (bench/plot.py, bench/results/routing.png).
+Progress lines go to stderr. About 11 minutes on a 2-core machine.
 
 Run: /usr/local/lib/pggit-venv/bin/python bench/run.py [--quick] [--out PREFIX]
 Needs the extension installed (`make install`) and pgbench. migra and matplotlib are
@@ -35,15 +37,15 @@ from report import Report, progress  # noqa: E402
 from server import PG_BIN, throwaway_server  # noqa: E402
 
 FULL = {
-    "routing": {"seconds": 5, "rows": 100_000, "branches": (1, 5, 20), "rounds": 2},
-    "branches": {"rows": 1_000_000, "tables": 1000},
+    "routing": {"seconds": 5, "rows": 100_000, "branches": (1, 5, 20), "rounds": 2, "lookup_rounds": 3},
+    "branches": {"rows": 1_000_000, "tables": 1000, "table_rows": 1000},
     "schema_diff": {"sizes": (100, 1000, 5000)},
     "merge": {"sizes": (100, 1000), "repeat": 3},
     "migra": {"sizes": (100, 1000), "repeat": 3},
 }
 QUICK = {  # a smoke test of the whole pipeline, a minute or two; figures not meaningful
-    "routing": {"seconds": 1, "rows": 10_000, "branches": (1, 5)},
-    "branches": {"rows": 20_000, "tables": 50},
+    "routing": {"seconds": 1, "rows": 10_000, "branches": (1, 5), "lookup_rounds": 2},
+    "branches": {"rows": 20_000, "tables": 50, "table_rows": 100},
     "schema_diff": {"sizes": (50,)},
     "merge": {"sizes": (50,), "repeat": 1},
     "migra": {"sizes": (50,), "repeat": 1},
@@ -61,19 +63,19 @@ def describe_run(seconds: float, sizes: dict) -> str:
             + json.dumps({k: {kk: vv for kk, vv in v.items()} for k, v in sizes.items()}, default=str))
 
 
-def plot(routing_rows: list[dict], png: Path, report: Report):
+def plot(lens_rows: list[dict], png: Path, report: Report):
     python, how = migra_compare.ensure_venv()
     if python is None:
         report.note(f"No plot: the bench venv with matplotlib could not be had ({how}).")
         return
     data = png.with_suffix(".data.json")
-    data.write_text(json.dumps(routing_rows))
+    data.write_text(json.dumps(lens_rows))
     out = subprocess.run([str(python), str(HERE / "plot.py"), str(data), str(png)], capture_output=True, text=True)
     data.unlink()
     if out.returncode:
         report.note(f"No plot: bench/plot.py failed: {out.stderr.strip()[-300:]}")
     else:
-        report.note(f"![routing overhead versus branch count]({png.name})")
+        report.note(f"![the lens's overhead versus branch count]({png.name})")
         progress(f"wrote {png}")
 
 
@@ -89,10 +91,11 @@ def main() -> int:
     report = Report("pggit benchmarks")
     migra_data = {}
     with throwaway_server() as srv:
-        progress("routing (pgbench through public.users and search_path versus the table)")
-        section = report.section("Routing: point lookups through public.users and search_path")
-        routing_rows = routing.run(srv, section, **sizes["routing"])
-        plot(routing_rows, args.out.parent / "routing.png", section)
+        progress("point lookups (pgbench: main before/after init(), b1 through search_path, the lens)")
+        lookups = report.section("Point lookups: main before and after init(), branch b1 through search_path")
+        lens = report.section("The lens (opt-in): point lookups through pggit_lens, by branch count")
+        lens_rows = routing.run(srv, lookups, lens, **sizes["routing"])
+        plot(lens_rows, args.out.parent / "routing.png", lens)
         progress("branch operations")
         branches.run(srv, report.section("Branch operations"), **sizes["branches"])
         progress("schema_diff")

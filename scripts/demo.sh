@@ -22,8 +22,10 @@ as_pg "$bin/psql" -X -q -h "$work" -p "$port" -U postgres -d postgres \
 cli=${PGGIT_VENV:-/usr/local/lib/pggit-venv}/bin/pggit
 if [ -x "$cli" ]; then
     dsn="host=$work port=$port user=postgres dbname=postgres"
-    echo; echo "== the same from the shell: pggit branch; pggit log --graph; pggit diff"
+    echo; echo "== the same from the shell: pggit branch; pggit exec; pggit log --graph; pggit diff"
     as_pg "$cli" --dsn "$dsn" branch
+    as_pg "$cli" --dsn "$dsn" exec --branch feature/users-api -- "$bin/psql" "$dsn" -XAtc \
+        "SELECT 'psql run by pggit exec is on schema ' || current_schema()"
     as_pg "$cli" --dsn "$dsn" log main --graph
     as_pg "$cli" --dsn "$dsn" diff main feature/users-api
 fi

@@ -32,10 +32,8 @@ _db_numbers = itertools.count()
 
 
 def connect(server, dbname, **kwargs) -> psycopg.Connection:
-    return psycopg.connect(
-        host=server.host, port=server.port, user=server.user, dbname=dbname,
-        autocommit=True, **kwargs,
-    )
+    kwargs.setdefault("autocommit", True)
+    return psycopg.connect(host=server.host, port=server.port, user=server.user, dbname=dbname, **kwargs)
 
 
 @pytest.fixture

@@ -59,18 +59,13 @@ def shop(pg):
     return pg
 
 
-def test_init_moves_the_tables_and_routes_public(shop):
-    tables = {r[0] for r in rows(shop, "SELECT relname FROM pg_class WHERE relkind = 'r' "
-                                       "AND relnamespace = 'pggit_base'::regnamespace")}
-    assert tables == {"users", "products", "orders"}
+def test_init_leaves_the_tables_where_they_are(shop):
     kinds = dict(rows(shop, "SELECT relname, relkind FROM pg_class WHERE relnamespace = 'public'::regnamespace "
                             "AND relname IN ('users', 'products', 'orders')"))
-    assert kinds == {"users": "v", "products": "v", "orders": "v"}
-    # the rows are where they were, reached through public
+    assert kinds == {"users": "r", "products": "r", "orders": "r"}
     assert rows(shop, "SELECT name FROM users ORDER BY id") == [("Ann",), ("Bob",)]
-    # sequences went along and keep counting
     shop.execute("INSERT INTO users (email) VALUES ('cy@example.com')")
-    assert scalar(shop, "SELECT max(id) FROM pggit_base.users") == 3
+    assert scalar(shop, "SELECT max(id) FROM public.users") == 3
     objects = {r[0] for r in rows(shop, "SELECT object_name FROM pggit.versioned_objects")}
     assert {"users", "products", "orders"} <= objects
 
@@ -82,9 +77,9 @@ def test_init_makes_the_root_commit_of_main(shop):
 
 
 def test_init_is_idempotent(shop):
-    before = catalog_of(shop, "pggit_base")
+    before = catalog_of(shop, "public")
     assert "already" in scalar(shop, "SELECT pggit.init()")
-    assert catalog_of(shop, "pggit_base") == before
+    assert catalog_of(shop, "public") == before
 
 
 def test_functions_refuse_to_run_before_init(pg):
@@ -99,9 +94,9 @@ def test_functions_refuse_to_run_before_init(pg):
 def test_branch_is_a_full_copy(shop):
     schema = scalar(shop, "SELECT pggit.create_branch('feature/users-api', 'main')")
     assert schema.startswith("pggit_branch_feature_users_api")
-    assert catalog_of(shop, schema) == catalog_of(shop, "pggit_base")
+    assert catalog_of(shop, schema) == catalog_of(shop, "public")
     assert rows(shop, f'SELECT * FROM "{schema}".orders ORDER BY id') == \
-        rows(shop, "SELECT * FROM pggit_base.orders ORDER BY id")
+        rows(shop, "SELECT * FROM public.orders ORDER BY id")
     # foreign keys point inside the branch
     targets = {r[0] for r in rows(shop, f"""
         SELECT confrelid::regclass::text FROM pg_constraint
@@ -110,15 +105,15 @@ def test_branch_is_a_full_copy(shop):
     # its own sequences, continuing from main's values
     shop.execute(f'INSERT INTO "{schema}".users (email) VALUES (%s)', ("new@example.com",))
     assert scalar(shop, f'SELECT max(id) FROM "{schema}".users') == 3
-    assert scalar(shop, "SELECT max(id) FROM pggit_base.users") == 2
+    assert scalar(shop, "SELECT max(id) FROM public.users") == 2
     assert scalar(shop, "SELECT parent FROM pggit.list_branches() WHERE name = 'feature/users-api'") == "main"
 
 
 def test_changes_on_a_branch_leave_main_untouched(shop):
     shop.execute("SELECT pggit.create_branch('feature')")
-    main_before = catalog_of(shop, "pggit_base")
-    main_rows = rows(shop, "SELECT * FROM pggit_base.users ORDER BY id")
-    main_seq = scalar(shop, "SELECT last_value FROM pggit_base.users_id_seq")
+    main_before = catalog_of(shop, "public")
+    main_rows = rows(shop, "SELECT * FROM public.users ORDER BY id")
+    main_seq = scalar(shop, "SELECT last_value FROM public.users_id_seq")
 
     shop.execute("SELECT pggit.switch_branch('feature')")
     assert scalar(shop, "SELECT pggit.current_branch()") == "feature"
@@ -129,10 +124,10 @@ def test_changes_on_a_branch_leave_main_untouched(shop):
     shop.execute("INSERT INTO posts (user_id, body) VALUES (3, 'hello')")
     assert scalar(shop, "SELECT count(*) FROM users WHERE NOT email_verified") == 3
 
-    assert catalog_of(shop, "pggit_base") == main_before
-    assert rows(shop, "SELECT * FROM pggit_base.users ORDER BY id") == main_rows
-    assert scalar(shop, "SELECT last_value FROM pggit_base.users_id_seq") == main_seq
-    assert scalar(shop, "SELECT to_regclass('pggit_base.posts')") is None
+    assert catalog_of(shop, "public") == main_before
+    assert rows(shop, "SELECT * FROM public.users ORDER BY id") == main_rows
+    assert scalar(shop, "SELECT last_value FROM public.users_id_seq") == main_seq
+    assert scalar(shop, "SELECT to_regclass('public.posts')") is None
 
     history = rows(shop, "SELECT branch_name, command_tag FROM pggit.version_history ORDER BY id")
     assert ("feature", "ALTER TABLE") in history and ("feature", "CREATE INDEX") in history
@@ -144,26 +139,29 @@ def test_changes_on_a_branch_leave_main_untouched(shop):
         shop.execute("SELECT email_verified FROM users")
 
 
-def test_a_guc_only_session_reads_and_writes_the_branch_through_public(server, shop):
+def test_a_session_opened_with_connection_options_is_on_the_branch(server, shop):
     shop.execute("SELECT pggit.create_branch('feature')")
-    guc = connect(server, shop.info.dbname, options="-c pggit.current_branch=feature")
+    options = scalar(shop, "SELECT pggit.connection_options('feature')")
+    branch = connect(server, shop.info.dbname, options=options)
     try:
-        guc.execute("INSERT INTO users (email, name) VALUES ('eve@example.com', 'Eve')")
-        guc.execute("UPDATE users SET name = 'Annie' WHERE id = 1")
-        assert rows(guc, "SELECT id, name FROM users ORDER BY id") == [(1, "Annie"), (2, "Bob"), (3, "Eve")]
+        branch.execute("INSERT INTO users (email, name) VALUES ('eve@example.com', 'Eve')")
+        branch.execute("UPDATE users SET name = 'Annie' WHERE id = 1")
+        assert rows(branch, "SELECT id, name FROM users ORDER BY id") == [(1, "Annie"), (2, "Bob"), (3, "Eve")]
     finally:
-        guc.close()
-    assert rows(shop, "SELECT id, name FROM pggit_base.users ORDER BY id") == [(1, "Ann"), (2, "Bob")]
-    schema = scalar(shop, "SELECT schema_name FROM pggit.branches WHERE name = 'feature'")
-    assert scalar(shop, f'SELECT name FROM "{schema}".users WHERE id = 1') == "Annie"
+        branch.close()
+    assert rows(shop, "SELECT id, name FROM public.users ORDER BY id") == [(1, "Ann"), (2, "Bob")]
+    assert scalar(shop, 'SELECT name FROM pggit_branch_feature.users WHERE id = 1') == "Annie"
 
 
-def test_a_table_created_in_public_on_main_is_adopted(shop):
+def test_a_table_created_on_a_branch_stays_there(shop):
+    shop.execute("SELECT pggit.create_branch('feature')")
+    shop.execute("SELECT pggit.switch_branch('feature')")
     shop.execute("CREATE TABLE tags (id serial PRIMARY KEY, label text)")
-    assert scalar(shop, "SELECT to_regclass('pggit_base.tags') IS NOT NULL")
-    assert scalar(shop, "SELECT relkind FROM pg_class WHERE oid = 'public.tags'::regclass") == "v"
-    shop.execute("INSERT INTO tags (label) VALUES ('x')")
-    assert scalar(shop, "SELECT label FROM pggit_base.tags") == "x"
+    assert scalar(shop, "SELECT to_regclass('pggit_branch_feature.tags') IS NOT NULL")
+    assert scalar(shop, "SELECT to_regclass('public.tags')") is None
+    shop.execute("SELECT pggit.switch_branch('main')")
+    shop.execute("CREATE TABLE labels (id int)")  # on main: in public, as always
+    assert scalar(shop, "SELECT relkind FROM pg_class WHERE oid = 'public.labels'::regclass") == "r"
 
 
 def test_switch_to_an_unknown_branch_changes_nothing(shop):
@@ -179,7 +177,7 @@ def test_switching_back_and_forth_keeps_one_branch_schema_on_the_path(shop):
     shop.execute("SELECT pggit.switch_branch('a')")
     shop.execute("SELECT pggit.switch_branch('main')")
     shop.execute("SELECT pggit.switch_branch('a')")
-    assert scalar(shop, "SHOW search_path") == 'pggit_branch_a, "$user", public'
+    assert scalar(shop, "SHOW search_path") == 'pggit_branch_a, pggit_mask_a, "$user", public'
 
 
 def test_delete_branch(shop):
@@ -225,11 +223,11 @@ def test_hostile_names_work_and_are_quoted(shop, name):
     ("x" * 201, "invalid branch name"), ("tab\there", "invalid branch name"), ("main", "already exists"),
 ])
 def test_bad_names_fail_cleanly(shop, name, error):
-    before = catalog_of(shop, "pggit_base"), rows(shop, "SELECT * FROM pggit.branches")
+    before = catalog_of(shop, "public"), rows(shop, "SELECT * FROM pggit.branches")
     schemas = scalar(shop, "SELECT count(*) FROM pg_namespace")
     with pytest.raises(psycopg.Error, match=f"pggit: .*{error}"):
         shop.execute("SELECT pggit.create_branch(%s)", (name,))
-    assert (catalog_of(shop, "pggit_base"), rows(shop, "SELECT * FROM pggit.branches")) == before
+    assert (catalog_of(shop, "public"), rows(shop, "SELECT * FROM pggit.branches")) == before
     assert scalar(shop, "SELECT count(*) FROM pg_namespace") == schemas
 
 
@@ -252,7 +250,7 @@ def test_branch_of_a_branch(shop):
     assert catalog_of(shop, schema) == catalog_of(shop, "pggit_branch_a")
 
 
-def test_init_carries_table_grants_to_the_routing_views(server, pg):
+def test_a_branch_carries_table_grants(server, pg):
     pg.execute("CREATE TABLE notes (id serial PRIMARY KEY, body text)")
     pg.execute("DROP ROLE IF EXISTS pggit_reader")
     pg.execute("CREATE ROLE pggit_reader LOGIN")
@@ -260,17 +258,15 @@ def test_init_carries_table_grants_to_the_routing_views(server, pg):
         pg.execute("GRANT SELECT ON notes TO pggit_reader")
         pg.execute("INSERT INTO notes (body) VALUES ('hi')")
         pg.execute("SELECT pggit.init()")
+        pg.execute("SELECT pggit.create_branch('feature')")
+        pg.execute("UPDATE pggit_branch_feature.notes SET body = 'on the branch'")
+        options = scalar(pg, "SELECT pggit.connection_options('feature')")
         reader = psycopg.connect(host=server.host, port=server.port, user="pggit_reader",
-                                 dbname=pg.info.dbname, autocommit=True)
+                                 dbname=pg.info.dbname, autocommit=True, options=options)
         try:
-            assert scalar(reader, "SELECT body FROM notes") == "hi"
+            assert scalar(reader, "SELECT body FROM notes") == "on the branch"
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 reader.execute("INSERT INTO notes (body) VALUES ('no')")
-            # a branch carries the grants: the reader sees the branch's rows too
-            pg.execute("SELECT pggit.create_branch('feature')")
-            pg.execute("UPDATE pggit_branch_feature.notes SET body = 'on the branch'")
-            reader.execute("SET pggit.current_branch = 'feature'")
-            assert scalar(reader, "SELECT body FROM notes") == "on the branch"
         finally:
             reader.close()
     finally:
@@ -300,13 +296,13 @@ def test_pggit_operations_leave_the_session_where_it_was(shop):
                 "SELECT * FROM pggit.schema_diff('main', 'other')",
                 "SELECT pggit.create_branch('third')",
                 "SELECT pggit.delete_branch('third')",
-                "SELECT pggit._regenerate_routing()"):
+                "SELECT pggit.enable_lens()"):
         shop.execute(sql)
         assert scalar(shop, "SHOW search_path") == path, sql
         assert scalar(shop, "SHOW check_function_bodies") == "on", sql
     shop.execute("ALTER TABLE users ADD COLUMN only_mine int")
     assert scalar(shop, "SELECT count(*) FROM pg_attribute WHERE attname = 'only_mine' "
-                        "AND attrelid = 'pggit_base.users'::regclass") == 0
+                        "AND attrelid = 'public.users'::regclass") == 0
 
 
 def test_a_branch_schema_dropped_by_hand_takes_the_branch_with_it(shop):
@@ -314,30 +310,29 @@ def test_a_branch_schema_dropped_by_hand_takes_the_branch_with_it(shop):
     shop.execute("DROP SCHEMA pggit_branch_by_hand CASCADE")
     assert scalar(shop, "SELECT count(*) FROM pggit.branches WHERE name = 'by-hand'") == 0
     assert scalar(shop, "SELECT count(*) FROM users") == 2
-    shop.execute("SET pggit.current_branch = 'main'")
+    assert scalar(shop, "SELECT to_regnamespace('pggit_mask_by_hand')") is None
     shop.execute("INSERT INTO users (email) VALUES ('z@example.com')")
 
 
-def test_ddl_through_public_says_to_switch_first(shop):
-    notices = []
-    shop.add_notice_handler(lambda d: notices.append((d.message_primary, d.message_hint)))
-    with pytest.raises(psycopg.errors.WrongObjectType):
-        shop.execute("ALTER TABLE users ADD COLUMN x int")
-    assert any(m.startswith("pggit: unqualified names") and "switch_branch" in h for m, h in notices)
-    notices.clear()
-    shop.execute("SELECT pggit.switch_branch('main')")
-    shop.execute("ALTER TABLE users ADD COLUMN x int")
-    assert notices == []
-
-
 @pytest.mark.parametrize("path", [
-    '"$user", public', "public", "pggit_base, public", 'pggit_branch_a, "$user", public',
-    'x, "pggit_branch_b c", y', "pggit_base", "",
+    '"$user", public', "public", 'pggit_branch_a, pggit_mask_a, "$user", public',
+    'x, "pggit_branch_b c", y', "pggit_lens, public", 'a, "pggit_lens", b', "pggit_lensx, public", "",
 ])
 def test_switch_branch_and_detach_agree_on_what_a_branch_schema_is(shop, path):
     shop.execute("SELECT pggit.create_branch('a')")
     shop.execute("SELECT set_config('search_path', %s, false)", (path,))
-    expected = scalar(shop, "SELECT concat_ws(', ', 'pggit_branch_a', pggit._path_without_branches(%s))",
+    expected = scalar(shop, "SELECT concat_ws(', ', 'pggit_branch_a, pggit_mask_a', pggit._path_without_branches(%s))",
                       (path,))
     shop.execute("SELECT pggit.switch_branch('a')")
     assert scalar(shop, "SHOW search_path") == expected
+
+
+@pytest.mark.parametrize("path, left", [
+    ('pggit_branch_a, pggit_mask_a, "$user", public', '"$user", public'),
+    ("pggit_lens, public", "public"),
+    ('a, "pggit_lens", b', "a, b"),
+    ("pggit_lensx, public", "pggit_lensx, public"),
+    ("pggit_branch_a", None),
+])
+def test_path_without_branches(pg, path, left):
+    assert scalar(pg, "SELECT pggit._path_without_branches(%s)", (path,)) == left

@@ -15,7 +15,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from click.testing import CliRunner
-from conftest import REPO, connect, scalar
+from conftest import PG_BIN, REPO, connect, scalar
 from engine_support import MIGRA_SKIP, dump, load_migra_case, run_sql
 from pggit.cli import main
 from pggit.cli.graph import graph_lines
@@ -84,8 +84,9 @@ def test_walkthrough_from_the_shell(shop):
     assert [b["is_current"] for b in branches] == [True, False]
 
     switch = run("switch", FEATURE, "--dsn", db).stdout
-    assert "PGOPTIONS='-c pggit.current_branch=feature/users-api'" in switch
-    assert "SET pggit.current_branch = 'feature/users-api';" in switch
+    assert ("export PGOPTIONS='-c search_path=pggit_branch_feature_users_api,pggit_mask_feature_users_api,"
+            "\"$user\",public -c pggit.current_branch=feature/users-api'") in switch
+    assert "pggit exec --branch feature/users-api -- COMMAND" in switch
     assert "SELECT pggit.switch_branch('feature/users-api');" in switch
     routed = run_json("switch", FEATURE, "--dsn", db)
     assert routed["schema"] == "pggit_branch_feature_users_api"
@@ -122,15 +123,25 @@ def test_walkthrough_from_the_shell(shop):
     assert run("log", "main", "--graph", "--dsn", db).stdout.startswith("*  ")
 
 
-def test_pgoptions_line_routes_a_session(shop, server):
+def test_env_and_exec_put_a_command_on_the_branch(shop, server):
     db = dsn(shop)
     run("init", "--dsn", db)
     run("branch", "odd name\\x", "--dsn", db)
-    line = run_json("switch", "odd name\\x", "--dsn", db)["pgoptions"]
+    line = run("env", "odd name\\x", "--dsn", db).stdout.strip()
+    assert line.startswith("export PGOPTIONS=")
     options = subprocess.run(["sh", "-c", f"{line}; printf %s \"$PGOPTIONS\""],
                              check=True, capture_output=True, text=True).stdout
     with connect(server, shop.info.dbname, options=options) as routed:
         assert scalar(routed, "SELECT pggit.current_branch()") == "odd name\\x"
+        assert scalar(routed, "SELECT current_schema()") == "pggit_branch_odd_name_x"
+    # exec: any command, here psql, runs on the branch; its exit code is the command's
+    psql = str(PG_BIN / "psql")
+    run("exec", "--branch", "odd name\\x", "--dsn", db, "--", psql, db, "-Xqc", "CREATE TABLE made_by_exec (id int)")
+    assert scalar(shop, "SELECT to_regclass('pggit_branch_odd_name_x.made_by_exec') IS NOT NULL")
+    assert scalar(shop, "SELECT to_regclass('public.made_by_exec')") is None
+    run("exec", "--branch", "odd name\\x", "--dsn", db, "--", "sh", "-c", "exit 3", code=3)
+    assert_one_line_error(run("exec", "--branch", "nope", "--dsn", db, "--", "true", code=2),
+                          "branch 'nope' does not exist")
 
 
 def test_conflicts_exit_1_until_resolved(shop):
@@ -150,7 +161,7 @@ def test_conflicts_exit_1_until_resolved(shop):
                     "--dsn", db)
     assert done["status"] == "merged"
     assert scalar(shop, "SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
-                        "WHERE attrelid = 'pggit_base.users'::regclass AND attname = 'name'") \
+                        "WHERE attrelid = 'public.users'::regclass AND attname = 'name'") \
         == "character varying(80)"
     graph = run("log", "--graph", "--dsn", db).stdout.splitlines()
     assert graph[0].startswith("*") and graph[1] == "|\\" and "|/" in graph

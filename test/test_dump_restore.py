@@ -111,6 +111,7 @@ def history(pg):
     pg.execute("SELECT pggit.commit('users api')")
     assert scalar(pg, "SELECT status FROM pggit.merge('feature/users-api', 'main')") in ("merged", "fast_forward")
     pg.execute("SELECT pggit.create_branch('experiment', 'main')")
+    pg.execute("SELECT pggit.enable_lens()")
     on(pg, "experiment", "ALTER TABLE orders ADD COLUMN note text; UPDATE orders SET note = 'x'")
     return pg
 
@@ -134,7 +135,7 @@ def test_restored_repository_keeps_working(server, history, new_db):
     # the open branch merges
     assert scalar(db, "SELECT status FROM pggit.merge('experiment', 'main')") in ("merged", "fast_forward")
     assert "note" in [r[0] for r in db.execute(
-        "SELECT attname FROM pg_attribute WHERE attrelid = 'pggit_base.orders'::regclass AND attnum > 0")]
+        "SELECT attname FROM pg_attribute WHERE attrelid = 'public.orders'::regclass AND attnum > 0")]
     # a new branch, DDL on it, a merge back
     assert scalar(db, "SELECT pggit.create_branch('after-restore')") == "pggit_branch_after_restore"
     # merges carry schema, not rows: main has its own two users
@@ -146,32 +147,35 @@ def test_restored_repository_keeps_working(server, history, new_db):
     db.execute("INSERT INTO users (email, name, nickname) VALUES ('di@example.com', 'Di', 'd')")
     db.execute("SELECT pggit.switch_branch('main')")
     assert "nickname" not in [r[0] for r in db.execute(
-        "SELECT attname FROM pg_attribute WHERE attrelid = 'pggit_base.users'::regclass AND attnum > 0")]
+        "SELECT attname FROM pg_attribute WHERE attrelid = 'public.users'::regclass AND attnum > 0")]
     assert [r[0] for r in db.execute("SELECT change_type FROM pggit.schema_diff('main', 'after-restore')")] != []
     assert scalar(db, "SELECT status FROM pggit.merge('after-restore', 'main')") in ("merged", "fast_forward")
     assert "nickname" in [r[0] for r in db.execute(
-        "SELECT attname FROM pg_attribute WHERE attrelid = 'pggit_base.users'::regclass AND attnum > 0")]
+        "SELECT attname FROM pg_attribute WHERE attrelid = 'public.users'::regclass AND attnum > 0")]
     # sequences kept their values: a new row on main does not collide
-    db.execute("INSERT INTO pggit_base.users (email) VALUES ('eve@example.com')")
-    assert scalar(db, "SELECT max(id) FROM pggit_base.users") == 3
+    db.execute("INSERT INTO public.users (email) VALUES ('eve@example.com')")
+    assert scalar(db, "SELECT max(id) FROM public.users") == 3
     assert scalar(db, "SELECT count(*) FROM pggit_branch_feature_users_api.notes") == 1
     # the log grew on top of the restored history
     assert len(db.execute("SELECT * FROM pggit.log('main')").fetchall()) >= 4
     db.execute("SELECT pggit.delete_branch('after-restore')")
 
 
-def test_restored_routing_views_work_for_a_guc_only_session(server, history, new_db):
+@pytest.mark.parametrize("how", ["connection_options", "lens"])
+def test_restored_branches_are_reached_as_before(server, history, new_db, how):
     restored = new_db()
     dump_and_restore(server, history, restored)
-    guc = connect(server, restored.info.dbname, options="-c pggit.current_branch=experiment")
+    options = (scalar(restored, "SELECT pggit.connection_options('experiment')") if how == "connection_options"
+               else "-c search_path=pggit_lens,public -c pggit.current_branch=experiment")
+    guc = connect(server, restored.info.dbname, options=options)
     try:
         assert guc.execute("SELECT count(*) FROM users").fetchone()[0] == 2
         guc.execute("INSERT INTO users (email, name) VALUES ('guc@example.com', 'Guc')")
         assert scalar(restored, "SELECT count(*) FROM pggit_branch_experiment.users WHERE name = 'Guc'") == 1
-        assert scalar(restored, "SELECT count(*) FROM pggit_base.users WHERE name = 'Guc'") == 0
+        assert scalar(restored, "SELECT count(*) FROM public.users WHERE name = 'Guc'") == 0
         guc.execute("UPDATE orders SET quantity = 7 WHERE id = 1")
         assert scalar(restored, "SELECT quantity FROM pggit_branch_experiment.orders WHERE id = 1") == 7
-        assert scalar(restored, "SELECT quantity FROM pggit_base.orders WHERE id = 1") == 3
+        assert scalar(restored, "SELECT quantity FROM public.orders WHERE id = 1") == 3
     finally:
         guc.close()
     main = connect(server, restored.info.dbname)

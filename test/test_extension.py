@@ -44,10 +44,10 @@ def test_version_comes_from_the_python_package(pg):
     assert __version__.startswith(extversion)
 
 
-def test_metadata_starts_with_main_on_pggit_base(pg):
+def test_metadata_starts_with_main_on_public(pg):
     rows = pg.execute("SELECT name, schema_name, parent_branch_id FROM pggit.branches").fetchall()
-    assert rows == [("main", "pggit_base", None)]
-    assert scalar(pg, "SELECT count(*) FROM pg_namespace WHERE nspname = 'pggit_base'") == 1
+    assert rows == [("main", "public", None)]
+    assert scalar(pg, "SELECT count(*) FROM pg_namespace WHERE nspname = 'public'") == 1
 
 
 @pytest.mark.parametrize("table", [
@@ -80,7 +80,7 @@ def test_drop_extension_leaves_the_users_objects(pg):
     pg.execute("CREATE TABLE mine (id int PRIMARY KEY, note text)")
     pg.execute("INSERT INTO mine VALUES (1, 'kept')")
     pg.execute("DROP EXTENSION pggit")
-    assert scalar(pg, "SELECT count(*) FROM pg_namespace WHERE nspname IN ('pggit', 'pggit_base')") == 0
+    assert scalar(pg, "SELECT count(*) FROM pg_namespace WHERE nspname IN ('pggit', 'pggit_lens', 'pggit_routes')") == 0
     assert scalar(pg, "SELECT note FROM mine") == "kept"
     assert scalar(pg, "SELECT count(*) FROM pg_extension WHERE extname = 'plpython3u'") == 1
     pg.execute("CREATE EXTENSION pggit")

@@ -3,7 +3,7 @@
 Each operation is interrupted at several points — statement_timeout, pg_cancel_backend
 from another session, pg_terminate_backend — chosen as fractions of its measured
 duration, so the interruption lands while it runs. Before and after each, a snapshot of
-the catalog (pggit_base and every branch schema, names masked), pggit's metadata rows,
+the catalog (public and every branch schema, names masked), pggit's metadata rows,
 the routing objects and the list of branch schemas must be equal.
 
 Each attempt runs in an explicit transaction that is rolled back if the operation wins
@@ -63,7 +63,7 @@ def snapshot(conn):
     with conn.transaction():
         conn.execute("SET LOCAL search_path = pg_catalog")
         schemas = [r[0] for r in conn.execute(
-            "SELECT nspname FROM pg_namespace WHERE nspname = 'pggit_base' OR nspname LIKE 'pggit\\_branch\\_%' "
+            "SELECT nspname FROM pg_namespace WHERE nspname = 'public' OR nspname LIKE 'pggit\\_branch\\_%' "
             "ORDER BY 1")]
         out = {"schemas": schemas}
         for schema in schemas + ["public", "pggit_routes"]:

@@ -32,7 +32,7 @@ INSERT INTO products (title, price) VALUES ('pen', 1.50), ('book', 12.00);
 INSERT INTO orders (user_id, product_id, quantity) VALUES (1, 1, 3), (2, 2, 1);
 """
 
-MAIN = "pggit_base"
+MAIN = "public"
 FEATURE = "pggit_branch_feature"
 
 
@@ -144,31 +144,31 @@ CASES = [
     # one side changes, the other does not: fast-forward
     Case("feature adds a table", "CREATE TABLE tags (id serial PRIMARY KEY, label text NOT NULL)",
          status="fast_forward", check=_all(_cols("tags", "id integer", "label text"),
-                                           _sql_true("SELECT count(*) = 0 FROM pggit_base.tags"))),
+                                           _sql_true("SELECT count(*) = 0 FROM public.tags"))),
     Case("feature adds a column with a default", "ALTER TABLE users ADD COLUMN verified boolean DEFAULT false",
          status="fast_forward", check=_all(_cols("users", "verified boolean"), _sql_true(
-             "SELECT bool_and(NOT verified) AND count(*) = 2 FROM pggit_base.users"))),
+             "SELECT bool_and(NOT verified) AND count(*) = 2 FROM public.users"))),
     Case("feature adds an index", "CREATE INDEX users_name_idx ON users (name)", status="fast_forward",
-         check=_sql_true("SELECT to_regclass('pggit_base.users_name_idx') IS NOT NULL")),
+         check=_sql_true("SELECT to_regclass('public.users_name_idx') IS NOT NULL")),
     Case("feature adds a foreign key",
          "ALTER TABLE products ADD COLUMN maker_id int REFERENCES users(id)", status="fast_forward",
-         check=_sql_true("SELECT confrelid = 'pggit_base.users'::regclass FROM pg_constraint "
-                         "WHERE conname = 'products_maker_id_fkey' AND conrelid = 'pggit_base.products'::regclass")),
+         check=_sql_true("SELECT confrelid = 'public.users'::regclass FROM pg_constraint "
+                         "WHERE conname = 'products_maker_id_fkey' AND conrelid = 'public.products'::regclass")),
     Case("feature adds a function and a trigger",
          "CREATE FUNCTION lower_email() RETURNS trigger LANGUAGE plpgsql AS "
          "$$ BEGIN NEW.email := lower(NEW.email); RETURN NEW; END $$;"
          "CREATE TRIGGER users_lower BEFORE INSERT ON users FOR EACH ROW EXECUTE FUNCTION lower_email()",
          status="fast_forward",
          check=_sql_true("SELECT count(*) = 1 FROM pg_trigger WHERE tgname = 'users_lower' "
-                         "AND tgrelid = 'pggit_base.users'::regclass")),
+                         "AND tgrelid = 'public.users'::regclass")),
     Case("feature adds a view", "CREATE VIEW big_orders AS SELECT * FROM orders WHERE quantity > 1",
-         status="fast_forward", check=_sql_true("SELECT count(*) = 1 FROM pggit_base.big_orders")),
+         status="fast_forward", check=_sql_true("SELECT count(*) = 1 FROM public.big_orders")),
     Case("feature drops a column", "ALTER TABLE users DROP COLUMN name", status="fast_forward",
          check=_cols("users", "name -", "email text")),
     Case("fast-forward keeps rows main wrote after the fork", "ALTER TABLE products ADD COLUMN sku text",
          main="INSERT INTO products (title, price) VALUES ('ink', 3)", status="fast_forward",
          check=_all(_cols("products", "sku text"),
-                    _sql_true("SELECT count(*) = 3 FROM pggit_base.products WHERE sku IS NULL"))),
+                    _sql_true("SELECT count(*) = 3 FROM public.products WHERE sku IS NULL"))),
     Case("nothing to merge", status="up_to_date", check=_cols("users", "name text")),
     # both sides moved: three-way
     Case("main moved on after the fork", "CREATE TABLE tags (id serial PRIMARY KEY)", main=MOVE_MAIN,
@@ -192,7 +192,7 @@ CASES = [
          resolutions='{"users.a": "theirs"}', status="conflicts", conflicts=["users.b"]),
     Case("type change on one side", "ALTER TABLE orders ALTER COLUMN quantity TYPE bigint", main=MOVE_MAIN,
          check=_all(_cols("orders", "quantity bigint"),
-                    _sql_true("SELECT array_agg(quantity ORDER BY id) = '{3,1}' FROM pggit_base.orders"))),
+                    _sql_true("SELECT array_agg(quantity ORDER BY id) = '{3,1}' FROM public.orders"))),
     Case("same type change on both sides", "ALTER TABLE orders ALTER COLUMN quantity TYPE bigint",
          main="ALTER TABLE orders ALTER COLUMN quantity TYPE bigint;" + MOVE_MAIN,
          check=_cols("orders", "quantity bigint")),
@@ -216,12 +216,12 @@ CASES = [
     Case("rename on one side, modify on the other", "ALTER TABLE users RENAME COLUMN name TO full_name",
          main="ALTER TABLE users ALTER COLUMN name SET NOT NULL", status="conflicts", conflicts=["users.name"]),
     Case("rename an index on one side", "ALTER INDEX orders_user_idx RENAME TO orders_by_user", main=MOVE_MAIN,
-         check=_sql_true("SELECT to_regclass('pggit_base.orders_by_user') IS NOT NULL "
-                         "AND to_regclass('pggit_base.orders_user_idx') IS NULL")),
+         check=_sql_true("SELECT to_regclass('public.orders_by_user') IS NOT NULL "
+                         "AND to_regclass('public.orders_user_idx') IS NULL")),
     Case("check constraints added on both sides", "ALTER TABLE products ADD CONSTRAINT cheap CHECK (price < 100)",
          main="ALTER TABLE products ADD CONSTRAINT named CHECK (title <> '')",
          check=_sql_true("SELECT count(*) = 2 FROM pg_constraint WHERE conname IN ('cheap', 'named') "
-                         "AND conrelid = 'pggit_base.products'::regclass")),
+                         "AND conrelid = 'public.products'::regclass")),
     Case("a column added to a table the other side created", "CREATE TABLE tags (id int PRIMARY KEY)",
          main=MOVE_MAIN + ";ALTER TABLE users ADD COLUMN tag_id int",
          check=_all(_cols("tags", "id integer"), _cols("users", "tag_id integer"))),
@@ -326,7 +326,7 @@ def test_routing_follows_a_merge(shop):
     shop.execute("SELECT pggit.create_branch('feature')")
     on(shop, "feature", "ALTER TABLE users ADD COLUMN nick text DEFAULT 'x'")
     shop.execute("SELECT pggit.merge('feature', 'main')")
-    # public.users is main's routing view: it shows the merged column
+    # main is public: the merged column is there
     assert shop.execute("SELECT nick FROM public.users ORDER BY id").fetchall() == [("x",), ("x",)]
 
 

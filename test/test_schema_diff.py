@@ -50,15 +50,15 @@ def test_applying_the_script_makes_the_branches_equal(shop):
     shop.execute("ALTER TABLE orders DROP CONSTRAINT orders_quantity_check")
     shop.execute("COMMENT ON TABLE users IS 'people'")
     script = scalar(shop, "SELECT pggit.schema_diff_sql('main', 'feature')")
-    assert "pggit_branch" not in script and "pggit_base" not in script
+    assert "pggit_branch" not in script and "public" not in script
     shop.execute("SELECT pggit.switch_branch('main')")
     with shop.transaction():
-        shop.execute("SET LOCAL search_path = pggit_base")
+        shop.execute("SET LOCAL search_path = public")
         shop.execute(script)
     assert diff_rows(shop, "main", "feature") == []
-    assert catalog_of(shop, "pggit_base") == catalog_of(shop, schema)
+    assert catalog_of(shop, "public") == catalog_of(shop, schema)
     # main kept its rows through the in-place changes
-    assert scalar(shop, "SELECT count(*) FROM pggit_base.users") == 2
+    assert scalar(shop, "SELECT count(*) FROM public.users") == 2
 
 
 def test_diff_is_stable(shop):

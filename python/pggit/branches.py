@@ -76,13 +76,14 @@ def internal(db):
     db.query("SELECT pg_advisory_xact_lock($1::bigint)", (LOCK_KEY,))
     # quiet: pggit's own DROP ... CASCADE of masks is not news to the caller
     saved = db.query("SELECT current_setting('client_min_messages') AS level, "
+                     "coalesce(current_setting('pggit.internal', true), '') AS internal, "
                      "set_config('pggit.internal', 'on', true), "
-                     "set_config('client_min_messages', 'warning', true)")[0]["level"]
+                     "set_config('client_min_messages', 'warning', true)")[0]
     try:
         yield
-    finally:
-        db.query("SELECT set_config('pggit.internal', '', true), "
-                 "set_config('client_min_messages', $1, true)", (saved,))
+    finally:  # as it was: an enclosing internal() stays internal
+        db.query("SELECT set_config('pggit.internal', $1, true), "
+                 "set_config('client_min_messages', $2, true)", (saved["internal"], saved["level"]))
 
 
 def require_init(db) -> None:

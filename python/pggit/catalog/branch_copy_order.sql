@@ -22,8 +22,11 @@ SELECT t.relname AS name,
        t.relkind = 'p' AS partitioned,
        string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum) AS columns,
        -- a value whose type belongs to the source schema (an enum, a domain, an
-       -- array of them) goes to the target schema's type of the same name via text
+       -- array of them) goes to the target schema's copy of that type via text; a type
+       -- the target has no copy of (an extension's, in public) is shared as it is
        string_agg(CASE WHEN ty.typnamespace = $1::regnamespace
+                        AND EXISTS (SELECT 1 FROM pg_type tt WHERE tt.typnamespace = $2::regnamespace
+                                                               AND tt.typname = ty.typname)
                        THEN format('%I::text::%I.%I', a.attname, $2::text, ty.typname)
                        ELSE quote_ident(a.attname) END, ', ' ORDER BY a.attnum) AS select_list
   FROM tabs t

@@ -1,6 +1,10 @@
 -- The statements that bring the mask schemas of branches in line with main: a stand-in
--- in the branch's mask for each of main's relations, functions and types that the branch
--- itself lacks, and nothing else (see pggit._missing_relation in pggit--1.0.sql).
+-- in the branch's mask for each of main's versioned relations, functions and types that
+-- the branch itself lacks, and nothing else (see pggit._missing_relation in
+-- pggit--1.0.sql). Only the kinds the schema model versions are masked (the same kinds
+-- as tables.sql, views.sql, sequences.sql, indexes.sql, functions.sql, types.sql): what
+-- pggit does not version (aggregates, operators, range and base types, foreign tables)
+-- is not copied to branches, so a branch keeps reaching main's.
 -- $1: the tracked schema (main's); $2 (text[]): the branch schemas to bring in line,
 -- NULL for every branch; $3 (text[]): only the stand-ins of main's relations of those
 -- names, NULL for all stand-ins. Drops come first. Run with search_path = pg_catalog, pg_temp,
@@ -19,7 +23,7 @@ WITH main AS (
 ), members AS (  -- objects of extensions: not main's, never masked
     SELECT e.classid, e.objid FROM pg_depend e WHERE e.deptype = 'e'
 ), main_types AS (
-    SELECT t.oid, t.typname, t.typtype, t.typrelid, t.typelem, t.typsubscript
+    SELECT t.oid, t.typname, t.typtype, t.typrelid
       FROM pg_type t
      WHERE t.typnamespace = (SELECT oid FROM main)
        AND (t.oid, 'pg_type'::regclass) NOT IN (SELECT objid, classid FROM members)
@@ -31,11 +35,11 @@ WITH main AS (
                                               a.attname), ', ' ORDER BY a.attnum)
                        FROM pg_attribute a
                       WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-                        AND c.relkind IN ('r', 'p', 'v', 'm', 'f')),
+                        AND c.relkind IN ('r', 'p', 'v', 'm')),
                     'CAST(pggit_missing AS integer) AS pggit_missing') AS columns
       FROM pg_class c
      WHERE c.relnamespace = (SELECT oid FROM main)
-       AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S', 'i', 'I')
+       AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'i', 'I')
        AND ($3::text[] IS NULL OR c.relname::text = ANY ($3::text[]))
        AND (c.oid, 'pg_class'::regclass) NOT IN (SELECT objid, classid FROM members)
 ), main_functions AS (
@@ -44,21 +48,19 @@ WITH main AS (
            pg_get_function_arguments(p.oid) AS arguments,
            pg_get_function_result(p.oid) AS result
       FROM pg_proc p
-      LEFT JOIN pg_aggregate g ON g.aggfnoid = p.oid
      WHERE p.pronamespace = (SELECT oid FROM main) AND $3::text[] IS NULL
-       AND (p.prokind IN ('f', 'p') OR g.aggkind = 'n')
+       AND p.prokind IN ('f', 'p', 'w')
        AND (p.oid, 'pg_proc'::regclass) NOT IN (SELECT objid, classid FROM members)
        AND NOT EXISTS (
            SELECT 1 FROM unnest(p.proargtypes::oid[] || coalesce(p.proallargtypes, '{}') || p.prorettype) AS x (oid)
             WHERE x.oid IN (SELECT oid FROM main_types)
                OR x.oid IN ('internal'::regtype, 'language_handler'::regtype, 'fdw_handler'::regtype,
                             'index_am_handler'::regtype, 'tsm_handler'::regtype, 'table_am_handler'::regtype))
-), main_standalone_types AS (  -- enums, domains, ranges, composite and base types; not arrays, not row types
+), main_standalone_types AS (  -- enums, domains and composite types; not arrays, not row types
     SELECT t.typname AS name
       FROM main_types t
-     WHERE $3::text[] IS NULL AND t.typtype IN ('e', 'd', 'r', 'b', 'c')
+     WHERE $3::text[] IS NULL AND t.typtype IN ('e', 'd', 'c')
        AND (t.typtype <> 'c' OR (SELECT c.relkind FROM pg_class c WHERE c.oid = t.typrelid) = 'c')
-       AND NOT (t.typelem <> 0 AND t.typsubscript = 'array_subscript_handler'::regproc)
 ), wanted AS (
     SELECT b.mask_name, 'relation' AS kind, r.name::text AS name, r.columns AS detail,
            NULL::text AS proname, NULL::text AS arguments, NULL::text AS result, false AS is_procedure

@@ -1,8 +1,9 @@
-"""Routing views: a session that only sets pggit.current_branch reads and writes its
-branch's tables through public.<table>, with the branch's indexes and sequences.
+"""The lens: a session with pggit_lens first on its search_path that only sets
+pggit.current_branch reads and writes its branch's tables through pggit_lens.<table>,
+with the branch's indexes and sequences.
 
-Branches are made by hand here (schemas, copies, pggit.branches rows), so these tests
-depend on nothing but the routing layer.
+Branches are mostly made by hand here (schemas, copies, pggit.branches rows), so these
+tests depend on nothing but the lens.
 """
 
 import psycopg
@@ -11,16 +12,16 @@ import pytest
 from conftest import scalar
 
 MAIN = """
-CREATE TABLE pggit_base.teams (id int PRIMARY KEY, title text NOT NULL);
-CREATE TABLE pggit_base.users (
+CREATE TABLE public.teams (id int PRIMARY KEY, title text NOT NULL);
+CREATE TABLE public.users (
     id      serial PRIMARY KEY,
     name    text NOT NULL DEFAULT 'anon',
     email   text DEFAULT 'nobody@example.com',
-    team_id int REFERENCES pggit_base.teams (id)
+    team_id int REFERENCES public.teams (id)
 );
-CREATE INDEX users_email ON pggit_base.users (email);
-INSERT INTO pggit_base.teams VALUES (1, 'core');
-INSERT INTO pggit_base.users (name, email, team_id)
+CREATE INDEX users_email ON public.users (email);
+INSERT INTO public.teams VALUES (1, 'core');
+INSERT INTO public.users (name, email, team_id)
 SELECT 'main-' || g, 'main' || g || '@example.com', 1 FROM generate_series(1, 50) g;
 """
 
@@ -34,8 +35,8 @@ def add_branch(conn, branch, schema, tables=("teams", "users"), seq_start=1000):
     conn.execute(f"CREATE SCHEMA {qi(schema)}")
     for table in tables:
         conn.execute(f"CREATE TABLE {qi(schema)}.{qi(table)} "
-                     f"(LIKE pggit_base.{qi(table)} INCLUDING ALL)")
-        conn.execute(f"INSERT INTO {qi(schema)}.{qi(table)} SELECT * FROM pggit_base.{qi(table)}")
+                     f"(LIKE public.{qi(table)} INCLUDING ALL)")
+        conn.execute(f"INSERT INTO {qi(schema)}.{qi(table)} SELECT * FROM public.{qi(table)}")
     if "users" in tables:
         conn.execute(f"""
             CREATE SEQUENCE {qi(schema)}.users_id_seq START {seq_start} OWNED BY {qi(schema)}.users.id;
@@ -45,7 +46,16 @@ def add_branch(conn, branch, schema, tables=("teams", "users"), seq_start=1000):
 
 
 def regenerate(conn):
-    conn.execute("SELECT pggit._regenerate_routing()")
+    """Turn the lens on (by hand, like the branches here) and bring it up to date."""
+    conn.execute("INSERT INTO pggit.repository (tracked_schema, lens) VALUES ('public', true) "
+                 "ON CONFLICT (singleton) DO UPDATE SET lens = true")
+    conn.execute("SELECT pggit._regenerate_lens()")
+
+
+def on_lens(conn, branch):
+    """A session routed by the setting alone: the lens first on its path."""
+    conn.execute("SET search_path = pggit_lens, public")
+    conn.execute("SELECT set_config('pggit.current_branch', %s, false)", (branch,))
 
 
 @pytest.fixture
@@ -60,7 +70,7 @@ def routed(pg):
 @pytest.fixture
 def feature(routed, other_session):
     """A session whose only tie to the branch is the setting."""
-    other_session.execute("SET pggit.current_branch = 'feature'")
+    on_lens(other_session, "feature")
     return other_session
 
 
@@ -73,10 +83,10 @@ def plan(conn, sql, params=None):
 
 def test_the_view_shows_mains_columns(routed):
     cols = [r[0] for r in routed.execute(
-        "SELECT attname FROM pg_attribute WHERE attrelid = 'public.users'::regclass "
+        "SELECT attname FROM pg_attribute WHERE attrelid = 'pggit_lens.users'::regclass "
         "AND attnum > 0 ORDER BY attnum")]
     assert cols == ["id", "name", "email", "team_id"]
-    assert scalar(routed, "SELECT relkind FROM pg_class WHERE oid = 'public.users'::regclass") == "v"
+    assert scalar(routed, "SELECT relkind FROM pg_class WHERE oid = 'pggit_lens.users'::regclass") == "v"
 
 
 def test_reads_follow_the_session_branch(routed, feature):
@@ -84,7 +94,7 @@ def test_reads_follow_the_session_branch(routed, feature):
     assert scalar(feature, "SELECT name FROM users WHERE id = 3") == "branch-3"
     assert scalar(routed, "SELECT name FROM users WHERE id = 3") == "main-3"
     assert scalar(feature, "SELECT count(*) FROM users") == 50
-    feature.execute("SET pggit.current_branch = 'main'")
+    on_lens(feature, "main")
     assert scalar(feature, "SELECT name FROM users WHERE id = 3") == "main-3"
 
 
@@ -102,19 +112,19 @@ def test_insert_update_delete_with_returning_hit_the_branch_only(routed, feature
     assert scalar(feature, "SELECT count(*) FROM pggit_branch_feature.users") == 50
     assert scalar(feature, "SELECT name FROM pggit_branch_feature.users WHERE id = 1000") == "anne"
     # main untouched
-    assert scalar(routed, "SELECT count(*) FROM pggit_base.users") == 50
-    assert scalar(routed, "SELECT count(*) FROM pggit_base.users WHERE id = 7") == 1
-    assert scalar(routed, "SELECT count(*) FROM pggit_base.users WHERE email = 'e'") == 0
+    assert scalar(routed, "SELECT count(*) FROM public.users") == 50
+    assert scalar(routed, "SELECT count(*) FROM public.users WHERE id = 7") == 1
+    assert scalar(routed, "SELECT count(*) FROM public.users WHERE email = 'e'") == 0
     assert scalar(routed, "SELECT count(*) FROM users WHERE id = 1000") == 0
 
 
 def test_defaults_and_serials_come_from_the_sessions_branch(routed, feature):
-    main_seq_before = scalar(routed, "SELECT last_value FROM pggit_base.users_id_seq")
+    main_seq_before = scalar(routed, "SELECT last_value FROM public.users_id_seq")
     assert feature.execute("INSERT INTO users (email) VALUES (NULL) RETURNING id, name, email"
                            ).fetchone() == (1000, "anon", None)  # explicit NULL stays NULL
     assert feature.execute("INSERT INTO users DEFAULT VALUES RETURNING id, email"
                            ).fetchone() == (1001, "nobody@example.com")
-    assert scalar(routed, "SELECT last_value FROM pggit_base.users_id_seq") == main_seq_before
+    assert scalar(routed, "SELECT last_value FROM public.users_id_seq") == main_seq_before
     assert scalar(routed, "INSERT INTO users (name) VALUES ('m') RETURNING id") == 51
     assert scalar(routed, "SELECT last_value FROM pggit_branch_feature.users_id_seq") == 1001
     # A branch's own default wins over main's.
@@ -132,11 +142,78 @@ def test_constraints_of_the_branch_table_apply(routed, feature):
         feature.execute("INSERT INTO users (id, name) VALUES (1, 'dup')")
 
 
-def test_writing_on_a_branch_without_the_table_is_a_pggit_error(routed, other_session):
-    other_session.execute("SET pggit.current_branch = 'nowhere'")
-    assert scalar(other_session, "SELECT count(*) FROM users") == 0
-    with pytest.raises(psycopg.errors.UndefinedTable, match="^pggit: branch nowhere has no table users"):
-        other_session.execute("INSERT INTO users (name) VALUES ('x')")
+def test_an_unknown_branch_or_a_missing_table_is_an_error_not_an_empty_table(routed, other_session):
+    on_lens(other_session, "nowhere")
+    for sql in ("SELECT count(*) FROM users", "SELECT * FROM users WHERE id = 1",
+                "INSERT INTO users (name) VALUES ('x')"):
+        with pytest.raises(psycopg.errors.UndefinedObject,
+                           match="^pggit: pggit.current_branch is 'nowhere', which names no branch"):
+            other_session.execute(sql)
+    routed.execute("DROP TABLE pggit_branch_feature.teams")
+    regenerate(routed)
+    on_lens(other_session, "feature")
+    for sql in ("SELECT count(*) FROM teams", "SELECT title FROM teams WHERE id = 1",
+                "INSERT INTO teams VALUES (2, 'x')"):
+        with pytest.raises(psycopg.errors.UndefinedTable, match='^pggit: relation "teams" does not exist'):
+            other_session.execute(sql)
+
+
+def test_a_row_changed_since_the_statement_read_it_is_a_serialization_failure(server, routed):
+    from conftest import connect
+
+    a, b = (connect(server, routed.info.dbname, autocommit=False) for _ in range(2))
+    try:
+        for conn in (a, b):
+            on_lens(conn, "feature")
+            conn.commit()
+        a.execute("UPDATE users SET name = name || '+1' WHERE id = 1")
+        # b's UPDATE reads the row as it was, then waits for a's lock; a commits, so the
+        # row b read is gone: b must fail, not overwrite a's change
+        import threading
+        errors = []
+
+        def run_b():
+            try:
+                b.execute("UPDATE users SET name = name || '+2' WHERE id = 1")
+                b.commit()
+            except psycopg.Error as e:
+                errors.append(e)
+                b.rollback()
+
+        t = threading.Thread(target=run_b)
+        t.start()
+        t.join(0.5)
+        a.commit()
+        t.join()
+        assert len(errors) == 1 and isinstance(errors[0], psycopg.errors.SerializationFailure)
+        assert errors[0].diag.message_primary.startswith("pggit: could not update a row of users")
+        assert scalar(routed, "SELECT name FROM pggit_branch_feature.users WHERE id = 1") == "main-1+1"
+    finally:
+        a.close()
+        b.close()
+
+
+def test_what_a_view_cannot_do_fails_loudly(routed, feature):
+    with pytest.raises(psycopg.errors.InvalidColumnReference):  # ON CONFLICT needs the real table
+        feature.execute("INSERT INTO users (id, name) VALUES (1, 'x') ON CONFLICT (id) DO NOTHING")
+    with pytest.raises(psycopg.errors.WrongObjectType):
+        feature.execute("TRUNCATE users")
+    assert scalar(routed, "SELECT count(*) FROM pggit_branch_feature.users") == 50
+
+
+def test_enable_and_disable_lens(pg):
+    pg.execute(MAIN)
+    pg.execute("SELECT pggit.init()")
+    assert scalar(pg, "SELECT count(*) FROM pg_class WHERE relnamespace = 'pggit_lens'::regnamespace") == 0
+    pg.execute("CREATE TABLE later (id int)")  # the lens is off: nothing is made for it
+    assert scalar(pg, "SELECT count(*) FROM pg_class WHERE relnamespace = 'pggit_lens'::regnamespace") == 0
+    assert "3 view(s)" in scalar(pg, "SELECT pggit.enable_lens()")
+    pg.execute("CREATE TABLE later2 (id int)")
+    assert scalar(pg, "SELECT to_regclass('pggit_lens.later2') IS NOT NULL")
+    pg.execute("SELECT pggit.disable_lens()")
+    assert scalar(pg, "SELECT count(*) FROM pg_class WHERE relnamespace = 'pggit_lens'::regnamespace") == 0
+    assert scalar(pg, "SELECT count(*) FROM pg_proc WHERE pronamespace = 'pggit_routes'::regnamespace") == 0
+    assert scalar(pg, "SELECT count(*) FROM users") == 50
 
 
 # --- the planner sees through the routing -----------------------------------------------
@@ -144,7 +221,7 @@ def test_writing_on_a_branch_without_the_table_is_a_pggit_error(routed, other_se
 
 def test_point_lookup_uses_the_branch_index(feature):
     text = plan(feature, "SELECT * FROM users WHERE id = 5")
-    assert "Function Scan" not in text
+    assert "Function Scan on users" not in text  # inlined
     assert "Index Scan using users_pkey on users" in text
     assert "pggit_branch_feature" in plan(feature, "VERBOSE SELECT * FROM users WHERE id = 5")
     text = plan(feature, "SELECT * FROM users WHERE email = 'x'")
@@ -158,7 +235,7 @@ def test_prepared_lookup_uses_the_branch_index(feature, mode):
     for i in range(8):
         assert feature.execute(f"EXECUTE q({i + 1})").fetchone()[0] == i + 1
     text = plan(feature, "EXECUTE q(5)")
-    assert "Function Scan" not in text
+    assert "Function Scan on users" not in text  # inlined
     assert "Index Scan using users_pkey on users" in text
     assert "$1" in text if mode == "force_generic_plan" else True
     assert "Seq Scan" not in text
@@ -172,11 +249,11 @@ def test_no_routing_object_depends_on_a_branch_table(routed):
         SELECT count(*) FROM pg_depend d
           JOIN pg_class c ON d.refclassid = 'pg_class'::regclass AND c.oid = d.refobjid
           JOIN pg_namespace n ON n.oid = c.relnamespace
-         WHERE n.nspname IN ('pggit_base', 'pggit_branch_feature')
+         WHERE n.nspname IN ('public', 'pggit_branch_feature')
            AND ((d.classid = 'pg_proc'::regclass AND d.objid IN (
                    SELECT p.oid FROM pg_proc p WHERE p.pronamespace = 'pggit_routes'::regnamespace))
              OR (d.classid = 'pg_rewrite'::regclass AND d.objid IN (
-                   SELECT r.oid FROM pg_rewrite r WHERE r.ev_class = 'public.users'::regclass)))""")
+                   SELECT r.oid FROM pg_rewrite r WHERE r.ev_class = 'pggit_lens.users'::regclass)))""")
     assert deps == 0
 
 
@@ -199,29 +276,30 @@ def test_dropping_a_branch_schema(routed, feature):
     regenerate(routed)
     routed.execute("DROP SCHEMA pggit_branch_feature CASCADE")
     assert scalar(routed, "SELECT count(*) FROM users") == 50
-    assert scalar(feature, "SELECT count(*) FROM users") == 0
+    with pytest.raises(psycopg.errors.UndefinedObject, match="names no branch"):
+        feature.execute("SELECT count(*) FROM users")
     assert "pggit_branch_feature" not in scalar(
         routed, "SELECT string_agg(prosrc, ' ') FROM pg_proc WHERE pronamespace = 'pggit_routes'::regnamespace")
 
 
 def test_a_table_dropped_from_main_leaves_public(routed):
-    routed.execute("ALTER TABLE pggit_base.users DROP CONSTRAINT users_team_id_fkey")
-    routed.execute("DROP TABLE pggit_base.teams")
+    routed.execute("ALTER TABLE public.users DROP CONSTRAINT users_team_id_fkey")
+    routed.execute("DROP TABLE public.teams")
     regenerate(routed)
-    assert scalar(routed, "SELECT to_regclass('public.teams')") is None
+    assert scalar(routed, "SELECT to_regclass('pggit_lens.teams')") is None
     assert scalar(routed, "SELECT count(*) FROM pg_proc WHERE pronamespace = 'pggit_routes'::regnamespace "
                           "AND proname LIKE 'teams%'") == 0
     assert scalar(routed, "SELECT count(*) FROM users") == 50
 
 
 def test_a_column_added_on_main_appears_in_the_view(routed, feature):
-    routed.execute("GRANT SELECT, UPDATE ON public.users TO PUBLIC")
-    oid = scalar(routed, "SELECT 'public.users'::regclass::oid")
-    routed.execute("ALTER TABLE pggit_base.users ADD COLUMN age int DEFAULT 3")
+    routed.execute("GRANT SELECT, UPDATE ON pggit_lens.users TO PUBLIC")
+    oid = scalar(routed, "SELECT 'pggit_lens.users'::regclass::oid")
+    routed.execute("ALTER TABLE public.users ADD COLUMN age int DEFAULT 3")
     regenerate(routed)
-    assert scalar(routed, "SELECT 'public.users'::regclass::oid") != oid  # made again
-    assert scalar(routed, "SELECT has_table_privilege('public', 'public.users', 'UPDATE')")
-    assert not scalar(routed, "SELECT has_table_privilege('public', 'public.users', 'INSERT')")
+    assert scalar(routed, "SELECT 'pggit_lens.users'::regclass::oid") != oid  # made again
+    assert scalar(routed, "SELECT has_table_privilege('public', 'pggit_lens.users', 'UPDATE')")
+    assert not scalar(routed, "SELECT has_table_privilege('public', 'pggit_lens.users', 'INSERT')")
     assert scalar(routed, "INSERT INTO users (name) VALUES ('x') RETURNING age") == 3
     assert feature.execute("INSERT INTO users (name, age) VALUES ('x', 5) RETURNING id, age"
                            ).fetchone() == (1000, None)  # the branch has no such column
@@ -233,11 +311,11 @@ def test_regenerate_is_idempotent(routed):
             SELECT (SELECT array_agg((oid, xmin::text)::text ORDER BY oid) FROM pg_proc
                      WHERE pronamespace = 'pggit_routes'::regnamespace),
                    (SELECT array_agg((oid, xmin::text)::text ORDER BY oid) FROM pg_class
-                     WHERE relnamespace = 'public'::regnamespace),
+                     WHERE relnamespace = 'pggit_lens'::regnamespace),
                    (SELECT array_agg((oid, xmin::text)::text ORDER BY oid) FROM pg_attrdef
-                     WHERE adrelid = 'public.users'::regclass),
+                     WHERE adrelid = 'pggit_lens.users'::regclass),
                    (SELECT array_agg((oid, xmin::text)::text ORDER BY oid) FROM pg_trigger
-                     WHERE tgrelid = 'public.users'::regclass)""").fetchone()
+                     WHERE tgrelid = 'pggit_lens.users'::regclass)""").fetchone()
 
     before = state()
     regenerate(routed)
@@ -246,30 +324,30 @@ def test_regenerate_is_idempotent(routed):
 
 
 def test_regenerate_works_outside_the_server(routed):
-    from pggit import routing
+    from pggit import lens
     from pggit.db import PsycopgDb
 
-    routed.execute("DROP VIEW public.teams")
-    routing.regenerate(PsycopgDb(routed))
+    routed.execute("DROP VIEW pggit_lens.teams")
+    lens.regenerate(PsycopgDb(routed))
     assert scalar(routed, "SELECT count(*) FROM teams") == 1
     assert scalar(routed, "SHOW search_path") == '"$user", public'
 
 
 def test_regenerate_refuses_to_replace_a_users_own_relation(routed):
-    routed.execute("DROP VIEW public.teams; CREATE TABLE public.teams (x int)")
-    with pytest.raises(psycopg.errors.ObjectNotInPrerequisiteState, match="^pggit: public.teams exists"):
+    routed.execute("DROP VIEW pggit_lens.teams; CREATE TABLE pggit_lens.teams (x int)")
+    with pytest.raises(psycopg.errors.ObjectNotInPrerequisiteState, match="^pggit: pggit_lens.teams exists"):
         regenerate(routed)
-    assert scalar(routed, "SELECT relkind FROM pg_class WHERE oid = 'public.teams'::regclass") == "r"
+    assert scalar(routed, "SELECT relkind FROM pg_class WHERE oid = 'pggit_lens.teams'::regclass") == "r"
 
 
 # --- table shapes ----------------------------------------------------------------------------
 
 
 def test_a_table_without_primary_key_reads_and_inserts_but_refuses_update(pg, other_session):
-    pg.execute("CREATE TABLE pggit_base.log (at int, msg text)")
+    pg.execute("CREATE TABLE public.log (at int, msg text)")
     add_branch(pg, "feature", "pggit_branch_feature", tables=("log",))
     regenerate(pg)
-    other_session.execute("SET pggit.current_branch = 'feature'")
+    on_lens(other_session, "feature")
     assert scalar(other_session, "INSERT INTO log VALUES (1, 'a') RETURNING msg") == "a"
     assert scalar(pg, "SELECT count(*) FROM log") == 0
     with pytest.raises(psycopg.errors.FeatureNotSupported,
@@ -281,9 +359,9 @@ def test_a_table_without_primary_key_reads_and_inserts_but_refuses_update(pg, ot
 
 def test_types_that_differ_on_a_branch_are_cast_to_mains(pg, other_session):
     pg.execute("""
-        CREATE TYPE pggit_base.mood AS ENUM ('sad', 'happy');
-        CREATE TABLE pggit_base.t (id int PRIMARY KEY, n int, m pggit_base.mood, only_main text);
-        INSERT INTO pggit_base.t VALUES (1, 1, 'sad', 'x');
+        CREATE TYPE public.mood AS ENUM ('sad', 'happy');
+        CREATE TABLE public.t (id int PRIMARY KEY, n int, m public.mood, only_main text);
+        INSERT INTO public.t VALUES (1, 1, 'sad', 'x');
         CREATE SCHEMA pggit_branch_b;
         CREATE TYPE pggit_branch_b.mood AS ENUM ('sad', 'happy', 'meh');
         CREATE TABLE pggit_branch_b.t (id bigint PRIMARY KEY, n numeric, m pggit_branch_b.mood, extra int);
@@ -291,7 +369,7 @@ def test_types_that_differ_on_a_branch_are_cast_to_mains(pg, other_session):
         INSERT INTO pggit.branches (name, schema_name) VALUES ('b', 'pggit_branch_b');
     """)
     regenerate(pg)
-    other_session.execute("SET pggit.current_branch = 'b'")
+    on_lens(other_session, "b")
     assert other_session.execute("SELECT id, n, m::text, only_main FROM t").fetchone() == (1, 2, "happy", None)
     assert other_session.execute(
         "INSERT INTO t (id, n, m) VALUES (2, 3, 'sad') RETURNING id, n, m::text").fetchone() == (2, 3, "sad")
@@ -302,7 +380,7 @@ def test_types_that_differ_on_a_branch_are_cast_to_mains(pg, other_session):
 
 def test_identity_and_generated_columns(pg, other_session):
     pg.execute("""
-        CREATE TABLE pggit_base.g (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        CREATE TABLE public.g (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
                                    a int, twice int GENERATED ALWAYS AS (a * 2) STORED);
         CREATE SCHEMA pggit_branch_g;
         CREATE TABLE pggit_branch_g.g (id int GENERATED ALWAYS AS IDENTITY (START 500) PRIMARY KEY,
@@ -310,7 +388,7 @@ def test_identity_and_generated_columns(pg, other_session):
         INSERT INTO pggit.branches (name, schema_name) VALUES ('g', 'pggit_branch_g');
     """)
     regenerate(pg)
-    other_session.execute("SET pggit.current_branch = 'g'")
+    on_lens(other_session, "g")
     assert other_session.execute("INSERT INTO g (a) VALUES (4) RETURNING *").fetchone() == (500, 4, 8)
     assert pg.execute("INSERT INTO g (a) VALUES (1) RETURNING *").fetchone() == (1, 1, 2)
     assert other_session.execute("UPDATE g SET a = 5 RETURNING *").fetchone() == (500, 5, 10)
@@ -334,11 +412,11 @@ def lit(value):
 def test_hostile_names(pg, other_session, branch, schema, table, column):
     # No query parameters below: psycopg would read a % inside a quoted name as one.
     pg.execute(f"""
-        CREATE TABLE pggit_base.{qi(table)} ({qi(column)} serial PRIMARY KEY, "end" text DEFAULT 'd');
-        CREATE INDEX ON pggit_base.{qi(table)} ("end");
-        INSERT INTO pggit_base.{qi(table)} ("end") VALUES ('main');
+        CREATE TABLE public.{qi(table)} ({qi(column)} serial PRIMARY KEY, "end" text DEFAULT 'd');
+        CREATE INDEX ON public.{qi(table)} ("end");
+        INSERT INTO public.{qi(table)} ("end") VALUES ('main');
         CREATE SCHEMA {qi(schema)};
-        CREATE TABLE {qi(schema)}.{qi(table)} (LIKE pggit_base.{qi(table)} INCLUDING ALL);
+        CREATE TABLE {qi(schema)}.{qi(table)} (LIKE public.{qi(table)} INCLUDING ALL);
         CREATE SEQUENCE {qi(schema)}.s START 70 OWNED BY {qi(schema)}.{qi(table)}.{qi(column)};
         ALTER TABLE {qi(schema)}.{qi(table)} ALTER COLUMN {qi(column)}
             SET DEFAULT nextval({lit(qi(schema) + '.s')}::regclass);
@@ -346,8 +424,9 @@ def test_hostile_names(pg, other_session, branch, schema, table, column):
     """)
     regenerate(pg)
     regenerate(pg)
+    other_session.execute("SET search_path = pggit_lens, public")
     other_session.execute(f"SELECT set_config('pggit.current_branch', {lit(branch)}, false)")
-    view = f"public.{qi(table)}"
+    view = f"pggit_lens.{qi(table)}"
     one = other_session.execute
     assert one(f"INSERT INTO {view} (\"end\") VALUES ('b') RETURNING *").fetchone() == (70, "b")
     assert one(f"UPDATE {view} SET \"end\" = 'c' WHERE {qi(column)} = 70 RETURNING \"end\""
@@ -356,8 +435,8 @@ def test_hostile_names(pg, other_session, branch, schema, table, column):
     assert pg.execute(f"SELECT * FROM {view}").fetchall() == [(1, "main")]
     assert "Index Scan" in plan(other_session, f"SELECT * FROM {view} WHERE {qi(column)} = 70")
     assert one(f"DELETE FROM {view} RETURNING {qi(column)}").fetchall() == [(70,)]
-    with pytest.raises(psycopg.errors.UndefinedTable, match="^pggit: branch nowhere has no table"):
-        other_session.execute("SET pggit.current_branch = 'nowhere'")
+    with pytest.raises(psycopg.errors.UndefinedObject, match="^pggit: pggit.current_branch is 'nowhere', which names no branch"):
+        on_lens(other_session, "nowhere")
         one(f"DELETE FROM {view}")  # no rows: the trigger never runs
         one(f"INSERT INTO {view} DEFAULT VALUES")
 
@@ -378,13 +457,14 @@ def tracked(pg):
     pg.execute(TRACKED)
     pg.execute("SELECT pggit.init()")
     pg.execute("SELECT pggit.create_branch('feature')")
+    pg.execute("SELECT pggit.enable_lens()")
     return pg
 
 
 def routing_of(conn, table):
     """The routing objects of one table, by oid and xmin: unchanged means untouched."""
     return conn.execute("""
-        WITH v AS (SELECT to_regclass('public.' || quote_ident(%(t)s)) AS oid)
+        WITH v AS (SELECT to_regclass('pggit_lens.' || quote_ident(%(t)s)) AS oid)
         SELECT (SELECT array_agg((p.oid, p.xmin::text)::text ORDER BY p.oid) FROM pg_proc p
                  WHERE p.pronamespace = 'pggit_routes'::regnamespace
                    AND (p.proname = %(t)s OR left(p.proname, length(%(t)s) + 2) = %(t)s || '__')),
@@ -397,17 +477,17 @@ def routing_of(conn, table):
 
 def view_columns(conn, table):
     return [r[0] for r in conn.execute(
-        "SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('public.' || quote_ident(%s)) "
+        "SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('pggit_lens.' || quote_ident(%s)) "
         "AND attnum > 0 ORDER BY attnum", (table,))]
 
 
 def test_ddl_on_main_regenerates_that_tables_routing_only(tracked, other_session):
     teams = routing_of(tracked, "teams")
     assert teams[0] and teams[1] and teams[2] and teams[3]
-    tracked.execute("ALTER TABLE pggit_base.users ADD COLUMN x int DEFAULT 5")
+    tracked.execute("ALTER TABLE public.users ADD COLUMN x int DEFAULT 5")
     assert view_columns(tracked, "users") == ["id", "name", "team_id", "x"]
     assert tracked.execute("INSERT INTO users (name) VALUES ('bo') RETURNING x").fetchone() == (5,)
-    other_session.execute("SET pggit.current_branch = 'feature'")
+    on_lens(other_session, "feature")
     assert scalar(other_session, "SELECT count(*) FROM users WHERE x IS NULL") == 1
     assert routing_of(tracked, "teams") == teams
 
@@ -415,7 +495,7 @@ def test_ddl_on_main_regenerates_that_tables_routing_only(tracked, other_session
 def test_ddl_on_a_branch_table_regenerates_its_routing(tracked, other_session):
     teams = routing_of(tracked, "teams")
     tracked.execute("ALTER TABLE pggit_branch_feature.users DROP COLUMN name")
-    other_session.execute("SET pggit.current_branch = 'feature'")
+    on_lens(other_session, "feature")
     assert other_session.execute("SELECT id, name FROM users").fetchall() == [(1, None)]
     assert scalar(other_session, "INSERT INTO users (name, team_id) VALUES ('x', 1) RETURNING name") is None
     assert routing_of(tracked, "teams") == teams
@@ -426,24 +506,25 @@ def test_ddl_on_a_branch_table_regenerates_its_routing(tracked, other_session):
 
 def test_dropping_a_table_from_main_drops_its_routing(tracked):
     users = routing_of(tracked, "users")
-    tracked.execute("ALTER TABLE pggit_base.users DROP CONSTRAINT users_team_id_fkey")
-    tracked.execute("DROP TABLE pggit_base.teams")
-    assert scalar(tracked, "SELECT to_regclass('public.teams')") is None
+    tracked.execute("ALTER TABLE public.users DROP CONSTRAINT users_team_id_fkey")
+    tracked.execute("DROP TABLE public.teams")
+    assert scalar(tracked, "SELECT to_regclass('pggit_lens.teams')") is None
     assert routing_of(tracked, "teams") == (None, None, None, None)
     assert routing_of(tracked, "users") == users
     assert scalar(tracked, "SELECT count(*) FROM users") == 1
 
 
 def test_renames_leave_no_stale_routing(tracked, other_session):
-    tracked.execute("ALTER TABLE pggit_base.teams RENAME TO squads")
-    assert scalar(tracked, "SELECT to_regclass('public.teams')") is None
+    tracked.execute("ALTER TABLE public.teams RENAME TO squads")
+    assert scalar(tracked, "SELECT to_regclass('pggit_lens.teams')") is None
     assert routing_of(tracked, "teams")[0] is None
     assert scalar(tracked, "SELECT title FROM squads") == "core"
     # a branch's copy renamed away: its arm goes, every other session keeps working
     tracked.execute("ALTER TABLE pggit_branch_feature.users RENAME TO people")
     assert scalar(tracked, "SELECT count(*) FROM users") == 1
-    other_session.execute("SET pggit.current_branch = 'feature'")
-    assert scalar(other_session, "SELECT count(*) FROM users") == 0
+    on_lens(other_session, "feature")
+    with pytest.raises(psycopg.errors.UndefinedTable):
+        other_session.execute("SELECT count(*) FROM users")
 
 
 def test_versioned_objects_follow_the_statements_that_change_them(tracked):
@@ -453,40 +534,40 @@ def test_versioned_objects_follow_the_statements_that_change_them(tracked):
             "JOIN pggit.branches b ON b.id = v.branch_id WHERE b.name = 'main'")}
 
     before = objects()
-    tracked.execute("ALTER TABLE pggit_base.users ADD COLUMN n int")  # no object comes or goes
+    tracked.execute("ALTER TABLE public.users ADD COLUMN n int")  # no object comes or goes
     assert objects() == before
-    tracked.execute("ALTER TABLE pggit_base.users ADD COLUMN s serial")
+    tracked.execute("ALTER TABLE public.users ADD COLUMN s serial")
     assert objects() == before | {("SEQUENCE", "users_s_seq")}
-    tracked.execute("ALTER TABLE pggit_base.users DROP COLUMN s")
+    tracked.execute("ALTER TABLE public.users DROP COLUMN s")
     assert objects() == before
-    tracked.execute("ALTER TABLE pggit_base.teams RENAME TO squads")
+    tracked.execute("ALTER TABLE public.teams RENAME TO squads")
     assert objects() == before - {("TABLE", "teams")} | {("TABLE", "squads")}
 
 
 def test_an_altered_type_regenerates_every_table(tracked):
-    tracked.execute("CREATE TYPE pggit_base.mood AS ENUM ('sad', 'happy')")
-    tracked.execute("ALTER TABLE pggit_base.users ADD COLUMN m pggit_base.mood DEFAULT 'happy'")
-    tracked.execute("ALTER TYPE pggit_base.mood RENAME TO feeling")
+    tracked.execute("CREATE TYPE public.mood AS ENUM ('sad', 'happy')")
+    tracked.execute("ALTER TABLE public.users ADD COLUMN m public.mood DEFAULT 'happy'")
+    tracked.execute("ALTER TYPE public.mood RENAME TO feeling")
     assert scalar(tracked, "SELECT m::text FROM users") == "happy"
     assert scalar(tracked, "INSERT INTO users (m) VALUES ('sad') RETURNING m::text") == "sad"
 
 
 def test_statements_that_cannot_change_routing_do_no_routing_work(tracked):
-    # public.teams becomes a user's own table: regenerating teams' routing now fails.
+    # pggit_lens.teams becomes a user's own table: regenerating teams' routing now fails.
     tracked.execute("SET pggit.internal = 'on'")
-    tracked.execute("DROP VIEW public.teams; CREATE TABLE public.teams (x int)")
+    tracked.execute("DROP VIEW pggit_lens.teams; CREATE TABLE pggit_lens.teams (x int)")
     tracked.execute("RESET pggit.internal")
     users = routing_of(tracked, "users")
-    tracked.execute("CREATE INDEX ON pggit_base.teams (title)")
-    tracked.execute("COMMENT ON TABLE pggit_base.teams IS 'the teams'")
-    tracked.execute("ALTER TABLE pggit_base.users ADD COLUMN y int")  # another table: fine
+    tracked.execute("CREATE INDEX ON public.teams (title)")
+    tracked.execute("COMMENT ON TABLE public.teams IS 'the teams'")
+    tracked.execute("ALTER TABLE public.users ADD COLUMN y int")  # another table: fine
     assert routing_of(tracked, "users") != users
-    with pytest.raises(psycopg.errors.ObjectNotInPrerequisiteState, match="^pggit: public.teams exists"):
-        tracked.execute("ALTER TABLE pggit_base.teams ADD COLUMN z int")
+    with pytest.raises(psycopg.errors.ObjectNotInPrerequisiteState, match="^pggit: pggit_lens.teams exists"):
+        tracked.execute("ALTER TABLE public.teams ADD COLUMN z int")
 
 
 def test_scoped_regeneration_of_hostile_names(pg):
-    from pggit import routing
+    from pggit import lens
     from pggit.db import PsycopgDb
 
     names = ['a,b"{c}\\d', "NULL", "tablé ✓"]
@@ -494,15 +575,16 @@ def test_scoped_regeneration_of_hostile_names(pg):
         pg.execute(f"CREATE TABLE {qi(name)} (id int PRIMARY KEY)")
     pg.execute("SELECT pggit.init()")
     pg.execute("SELECT pggit.create_branch('feature')")
+    pg.execute("SELECT pggit.enable_lens()")
     for name in names:
-        pg.execute(f"ALTER TABLE pggit_base.{qi(name)} ADD COLUMN {qi(name + ' col')} int")
+        pg.execute(f"ALTER TABLE public.{qi(name)} ADD COLUMN {qi(name + ' col')} int")
         assert view_columns(pg, name) == ["id", name + " col"]
     before = [routing_of(pg, name) for name in names]
-    routing.regenerate(PsycopgDb(pg), names)  # nothing left to do
-    routing.regenerate(PsycopgDb(pg), ["no such table"])
+    lens.regenerate(PsycopgDb(pg), names)  # nothing left to do
+    lens.regenerate(PsycopgDb(pg), ["no such table"])
     assert [routing_of(pg, name) for name in names] == before
     pg.execute("SET pggit.internal = 'on'")
-    pg.execute(f"DROP TABLE pggit_base.{qi(names[0])}")
-    routing.regenerate(PsycopgDb(pg), {names[0]})
+    pg.execute(f"DROP TABLE public.{qi(names[0])}")
+    lens.regenerate(PsycopgDb(pg), {names[0]})
     assert routing_of(pg, names[0]) == (None, None, None, None)
     assert [routing_of(pg, name) for name in names[1:]] == before[1:]
