@@ -8,7 +8,7 @@ branches), branch operations (bench/branches.py: switch_branch, event triggers, 
 1,000 tables empty and with rows, create_branch), schema_diff (bench/schema_diff.py),
 merge (bench/merge.py), schema_diff side by side with migra (bench/migra_compare.py), and
 a plot of the lens's overhead versus branch count (bench/plot.py, bench/results/routing.png).
-Progress lines go to stderr. About 11 minutes on a 2-core machine.
+Progress lines go to stderr. About 12 minutes on a 2-core machine.
 
 Run: /usr/local/lib/pggit-venv/bin/python bench/run.py [--quick] [--out PREFIX]
 Needs the extension installed (`make install`) and pgbench. migra and matplotlib are
