@@ -28,7 +28,7 @@ def rolled_back(conn, sql: str, raw: bool = False):
     def run():
         with conn.transaction(force_rollback=True):
             if raw:  # pggit's own switch: its event triggers leave this DDL alone
-                conn.execute("SET LOCAL pggit.internal = on; SET LOCAL search_path = public")
+                conn.execute("SET LOCAL session_replication_role = replica; SET LOCAL search_path = public")
             conn.execute(sql)
     return run
 
@@ -56,7 +56,7 @@ def on(db, schema: str, sql: str):
     runs once for the whole script (the lens is off, so it has no lens to regenerate).
     """
     with db.transaction():
-        db.execute(f"SET LOCAL pggit.internal = on; SET LOCAL search_path = {schema}")
+        db.execute(f"SET LOCAL session_replication_role = replica; SET LOCAL search_path = {schema}")
         db.execute(sql)
     db.execute("SELECT pggit._after_ddl(ARRAY[%s]::name[], NULL)", (schema,))
 

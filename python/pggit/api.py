@@ -8,29 +8,51 @@ first use, so a session that only asks pggit.version() loads no engine.
 import functools
 
 from . import __version__
+from . import errors
 from .errors import PggitError
 
 
-def entry(fn=None, *, check_session=True):
-    """Mark an API function: PggitError becomes a clean PostgreSQL ERROR.
+def entry(fn=None, *, check_session=True, writes=False, leaves_branch=False):
+    """Mark an API function: it runs with search_path pinned, and a PggitError becomes a
+    clean PostgreSQL ERROR.
 
-    First, unless told not to, it refuses a session whose pggit.current_branch and
-    search_path name different branches (pggit._check_session, DESIGN.md §3).
+    In order: unless told not to, refuse a session whose pggit.current_branch and
+    search_path name different branches (pggit._check_session, DESIGN.md §3; it needs
+    the caller's own path); for an operation that `writes`, refuse a role that is not a
+    member of pggit_user; then run with search_path = pg_catalog, pg_temp, so that no
+    object of another role's (in public, in a branch, in pg_temp) can stand in for a
+    catalog function, operator or relation pggit uses. The caller's path comes back after
+    (with `leaves_branch`, less any branch schema, and the session is on main).
     """
     if fn is None:
-        return functools.partial(entry, check_session=check_session)
+        return functools.partial(entry, check_session=check_session, writes=writes,
+                                 leaves_branch=leaves_branch)
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
+        db = server_db()
         try:
+            saved = db.query("SELECT pg_catalog.current_setting('search_path') AS path, "
+                             "(pg_catalog.current_schemas(false))[1] AS first")[0]
             if check_session:
-                server_db().query("SELECT pggit._check_session()")
-            return fn(*args, **kwargs)
+                db.query("SELECT pggit._check_session($1::name)", (saved["first"],))
+            db.query("SELECT pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true)")
+            if writes:
+                _require_member(db)
+            result = fn(*args, **kwargs)
+            if leaves_branch:
+                db.query("SELECT pg_catalog.set_config('pggit.current_branch', '', false), "
+                         "pg_catalog.set_config('search_path', coalesce(pggit._path_without_branches($1), "
+                         "'\"$user\", public'), false)", (saved["path"],))
+            else:
+                db.query("SELECT pg_catalog.set_config('search_path', $1, true)", (saved["path"],))
+            return result
         except PggitError as e:
             raise server_error(e) from None
         except Exception as e:
             # pggit's own SQL functions raise pggit errors too: pass them on as they are,
-            # without PL/Python's "spiexceptions.X:" prefix and traceback
+            # without PL/Python's "spiexceptions.X:" prefix and traceback; and a
+            # permission the caller lacks is said as pggit's
             own = _pggit_spi_error(e)
             if own is None:
                 raise
@@ -39,13 +61,30 @@ def entry(fn=None, *, check_session=True):
     return wrapper
 
 
+def _require_member(db) -> None:
+    if not db.query("SELECT pg_catalog.pg_has_role('pggit_user', 'MEMBER') AS ok")[0]["ok"]:
+        role = db.query("SELECT current_user::text AS role")[0]["role"]
+        raise PggitError(f"role {role!r} may not change this repository: it is not a member of pggit_user",
+                         hint=f"A superuser or the database owner grants it: GRANT pggit_user TO {role};",
+                         sqlstate=errors.INSUFFICIENT_PRIVILEGE)
+
+
 def _pggit_spi_error(e: Exception) -> PggitError | None:
-    """A plpy.SPIError whose message is one of pggit's (from its SQL functions), as a PggitError."""
+    """A plpy.SPIError as a PggitError: one of pggit's own messages (from its SQL
+    functions), or a permission the caller lacks; None for anything else."""
     message = str(e.args[0]) if getattr(e, "args", None) else ""
     data = getattr(e, "spidata", None)
-    if not message.startswith("pggit:") or data is None:
+    state = getattr(e, "sqlstate", None)
+    if data is None:
         return None
-    return PggitError(message, hint=data[2], sqlstate=getattr(e, "sqlstate", None) or "P0001")
+    if message.startswith("pggit:"):
+        return PggitError(message, hint=data[2], sqlstate=state or "P0001")
+    if state == errors.INSUFFICIENT_PRIVILEGE:
+        return PggitError(f"{message.splitlines()[0]} (pggit acts with your own rights)",
+                          hint="pggit reads and changes your objects as you: the owner of the tables, "
+                               "or a role granted their rights, must run this.",
+                          sqlstate=state)
+    return None
 
 
 _error_class = None
@@ -84,6 +123,25 @@ def server_db():
     return _db
 
 
+def internal_active() -> bool:
+    """pggit._internal(): whether pggit's own DDL is running in this session."""
+    from . import guard
+
+    return guard.internal_active()
+
+
+def run_as_owner(statement, params) -> list[str]:
+    """pggit._as_owner(): pggit's own statement, run as the extension's owner."""
+    import plpy
+
+    from . import guard
+
+    try:
+        return guard.run_as_owner(plpy, statement, params)
+    except PggitError as e:
+        raise server_error(e) from None
+
+
 @entry(check_session=False)
 def version() -> str:
     return __version__
@@ -96,48 +154,50 @@ def regenerate_lens() -> None:
     lens.regenerate(server_db())
 
 
-@entry
+@entry(writes=True)
 def enable_lens() -> str:
     from . import branches, lens
 
     db = server_db()
     branches.require_init(db)
+    branches.require_repository_owner(db, "turn the lens on")
     with branches.internal(db):
         return lens.enable(db)
 
 
-@entry
+@entry(writes=True)
 def disable_lens() -> str:
     from . import branches, lens
 
     db = server_db()
     branches.require_init(db)
+    branches.require_repository_owner(db, "turn the lens off")
     with branches.internal(db):
         return lens.disable(db)
 
 
-@entry
+@entry(writes=True)
 def init() -> str:
     from . import branches
 
     return branches.init(server_db())
 
 
-@entry
+@entry(writes=True)
 def create_branch(name, parent) -> str:
     from . import branches
 
     return branches.create_branch(server_db(), name, parent)
 
 
-@entry
+@entry(writes=True)
 def delete_branch(name, force) -> str:
     from . import branches
 
     return branches.delete_branch(server_db(), name, bool(force))
 
 
-@entry
+@entry(writes=True, leaves_branch=True)
 def detach(drop_branches) -> str:
     from . import detach
 
@@ -171,7 +231,7 @@ def schema_diff_sql(source, target) -> str:
 # Commits and merge
 
 
-@entry
+@entry(writes=True)
 def commit(message) -> str:
     from . import commits
 
@@ -199,7 +259,7 @@ def merge_base(a, b) -> str | None:
     return commits.merge_base(server_db(), a, b)
 
 
-@entry
+@entry(writes=True)
 def merge(source, target, strategy, resolutions) -> list[dict]:
     from . import merging
 

@@ -13,10 +13,11 @@ import hashlib
 import re
 from contextlib import contextmanager
 
-from . import commits, errors, lens, masks
+from . import commits, engine, errors, guard, lens, masks
+from .catalog import load_schema, sql
 from .errors import PggitError
+from .model import Schema
 from .quoting import ident, literal
-from .catalog import sql
 
 MAIN = "main"
 TRACKED_SCHEMA = "public"  # branch main's schema
@@ -25,8 +26,8 @@ MASK_PREFIX = "pggit_mask_"
 MAX_NAME = 200
 MAX_IDENTIFIER = 63  # bytes, PostgreSQL's NAMEDATALEN - 1
 
-# One advisory lock serialises everything that creates, drops or moves schemas.
-LOCK_KEY = 0x70676769  # 'pggi' = 1885824873; the ddl_command_start event trigger takes it too
+# One advisory lock serialises pggit's own operations (never other sessions' DDL).
+LOCK_KEY = 0x70676769  # 'pggi' = 1885824873
 
 
 def schema_for(db, name: str) -> str:
@@ -71,19 +72,40 @@ def check_name(name: str | None) -> str:
 
 
 @contextmanager
-def internal(db):
-    """pggit's own DDL: the event triggers leave it alone, and it runs alone."""
-    db.query("SELECT pg_advisory_xact_lock($1::bigint)", (LOCK_KEY,))
+def internal(db, lock: bool = True):
+    """pggit's own DDL: the event triggers leave it alone (guard.internal), and with
+    `lock` it runs alone among pggit's operations."""
+    if lock:
+        db.query("SELECT pg_advisory_xact_lock($1::bigint)", (LOCK_KEY,))
     # quiet: pggit's own DROP ... CASCADE of masks is not news to the caller
-    saved = db.query("SELECT current_setting('client_min_messages') AS level, "
-                     "coalesce(current_setting('pggit.internal', true), '') AS internal, "
-                     "set_config('pggit.internal', 'on', true), "
-                     "set_config('client_min_messages', 'warning', true)")[0]
+    saved = db.query("SELECT pg_catalog.current_setting('client_min_messages') AS level, "
+                     "pg_catalog.set_config('client_min_messages', 'warning', true)")[0]["level"]
     try:
-        yield
-    finally:  # as it was: an enclosing internal() stays internal
-        db.query("SELECT set_config('pggit.internal', $1, true), "
-                 "set_config('client_min_messages', $2, true)", (saved["internal"], saved["level"]))
+        with guard.internal():
+            yield
+    finally:
+        db.query("SELECT pg_catalog.set_config('client_min_messages', $1, true)", (saved,))
+
+
+def check_branch_schema(schema: str) -> str:
+    """A schema pggit may act on as a branch's: one of its own branch schemas.
+
+    Defence in depth: the metadata is written by pggit alone, and even so a row that
+    names another schema never leads pggit to change or drop it.
+    """
+    if not schema.startswith(SCHEMA_PREFIX):
+        raise PggitError(f"schema {schema} is not a pggit branch schema; pggit will not change it",
+                         hint="pggit.branches names a schema pggit did not make: restore the metadata "
+                              "from a dump, or detach and init again.",
+                         sqlstate=errors.OBJECT_NOT_IN_PREREQUISITE_STATE)
+    return schema
+
+
+def branch_schemas(db, rows: list[dict]) -> list[dict]:
+    """Branch rows, each checked to name one of pggit's branch schemas."""
+    for row in rows:
+        check_branch_schema(row["schema_name"])
+    return rows
 
 
 def require_init(db) -> None:
@@ -91,6 +113,17 @@ def require_init(db) -> None:
         raise PggitError("this database is not under version control yet",
                          hint="Run SELECT pggit.init(); first.",
                          sqlstate=errors.OBJECT_NOT_IN_PREREQUISITE_STATE)
+
+
+def require_repository_owner(db, what: str) -> None:
+    """What changes the whole repository (detach, the lens) is for the role that ran
+    init() (its members, superusers), not for every member of pggit_user."""
+    row = db.query("SELECT initialized_by::text AS owner, pg_catalog.pg_has_role(initialized_by, 'MEMBER') AS ok "
+                   "FROM pggit.repository")[0]
+    if not row["ok"]:
+        raise PggitError(f"only role {row['owner']!r}, which ran init(), or its members may {what}",
+                         hint=f"Ask {row['owner']} (or a superuser) to do it, or to GRANT {row['owner']} TO you.",
+                         sqlstate=errors.INSUFFICIENT_PRIVILEGE)
 
 
 def get_branch(db, name: str | None) -> dict:
@@ -108,7 +141,8 @@ def init(db) -> str:
     with internal(db):
         if db.query("SELECT 1 FROM pggit.repository"):
             return "pggit: already initialised"
-        db.query("INSERT INTO pggit.repository (tracked_schema) VALUES ($1)", (TRACKED_SCHEMA,))
+        db.as_owner("INSERT INTO pggit.repository (tracked_schema, initialized_by) VALUES ($1, $2::name)",
+                    (TRACKED_SCHEMA, current_role(db)))
         record_objects(db, TRACKED_SCHEMA)
         commits.commit_if_changed(db, commits.branch_with_head(db, MAIN),
                                   f"init: the objects of {TRACKED_SCHEMA} under version control")
@@ -123,7 +157,13 @@ def run_all(db, query: str, *params) -> None:
 
 
 def record_objects(db, schema: str) -> None:
-    db.query(sql("branch_record_objects"), (schema,))
+    db.as_owner(sql("branch_record_objects"), (schema,))
+
+
+def current_role(db) -> str:
+    """The role pggit acts as, for the metadata's who-did-it columns (pggit._as_owner
+    runs as the extension's owner, so their defaults would name that owner)."""
+    return db.query("SELECT current_user::text AS role")[0]["role"]
 
 
 def refresh(db, schema: str, tables=None) -> None:
@@ -150,10 +190,17 @@ def create_branch(db, name: str, parent: str | None) -> str:
         db.execute(f"CREATE SCHEMA {ident(schema)}")
         masks.create_schema(db, mask_schema(schema))
         run_all(db, "branch_schema_grants", source["schema_name"], schema)
-        replay_schema(db, source["schema_name"], schema)
+        model = load_schema(db, source["schema_name"])
+        # as pg_restore does: foreign keys come after the rows, so no row waits for
+        # another table's, cycles and deferred checks included
+        foreign_keys = {k for k, c in model.constraints.items() if c.type == "f"}
+        without_fks = model.without(foreign_keys)
+        run_script(db, schema, engine.script(Schema(), without_fks))
+        run_all(db, "branch_owner_statements", source["schema_name"], schema)
         copy_rows(db, source["schema_name"], schema)
-        db.query("INSERT INTO pggit.branches (name, schema_name, parent_branch_id) VALUES ($1, $2, $3::bigint)",
-                 (name, schema, source["id"]))
+        run_script(db, schema, engine.script(without_fks, model))
+        db.as_owner("INSERT INTO pggit.branches (name, schema_name, parent_branch_id, created_by) "
+                    "VALUES ($1, $2, $3::bigint, $4::name)", (name, schema, source["id"], current_role(db)))
         commits.fork(db, source["name"], name)  # the fork point: merge finds its base here
         refresh(db, schema)
     return schema
@@ -161,19 +208,16 @@ def create_branch(db, name: str, parent: str | None) -> str:
 
 def lock_tables(db, schema: str) -> None:
     """Writers wait while the rows are copied, so every table is read at one moment."""
-    tables = db.query(sql("branch_copy_order"), (schema, schema))
+    tables = db.query(sql("branch_tables"), (schema, schema))
     if tables:
         names = ", ".join(f"{ident(schema)}.{ident(t['name'])}" for t in tables)
         db.execute(f"LOCK TABLE {names} IN SHARE MODE")
 
 
-def replay_schema(db, source: str, target: str) -> None:
-    """Create in `target` every object of `source`, bound to `target`'s own objects."""
-    from . import engine
-
+def run_script(db, target: str, script: str) -> None:
+    """Run an engine script in `target`: what it creates is bound to `target`'s own objects."""
     # the engine writes a session-wide SET for scripts run by hand; here it is local
-    script = engine.create_script(db, source).replace(
-        "SET check_function_bodies = false;", "SET LOCAL check_function_bodies = false;", 1)
+    script = script.replace("SET check_function_bodies = false;", "SET LOCAL check_function_bodies = false;", 1)
     with search_path(db, target):  # the tracked schema follows: extensions' types live there
         if script.strip():
             db.execute(script)
@@ -181,30 +225,64 @@ def replay_schema(db, source: str, target: str) -> None:
 
 @contextmanager
 def search_path(db, schema: str):
-    """Unqualified names reach `schema`, then the tracked schema (extensions' objects)."""
-    old = db.query("SELECT current_setting('search_path') AS path")[0]["path"]
-    path = ", ".join(dict.fromkeys([ident(schema), ident(TRACKED_SCHEMA)]))
-    db.query("SELECT set_config('search_path', $1, true)", (path,))
+    """Unqualified names reach `schema`, then the tracked schema (extensions' objects).
+
+    pg_catalog, left out, is searched first, and pg_temp, listed, last; objects a script
+    creates go to `schema`, the first schema listed.
+    """
+    old = db.query("SELECT pg_catalog.current_setting('search_path') AS path")[0]["path"]
+    path = ", ".join(dict.fromkeys([ident(schema), ident(TRACKED_SCHEMA), "pg_temp"]))
+    db.query("SELECT pg_catalog.set_config('search_path', $1, true)", (path,))
     try:
         yield
     finally:
-        db.query("SELECT set_config('search_path', $1, true)", (old,))
+        db.query("SELECT pg_catalog.set_config('search_path', $1, true)", (old,))
 
 
 def copy_rows(db, source: str, target: str) -> None:
-    for table in db.query(sql("branch_copy_order"), (source, target)):
+    """Copy every table's rows, each as the table's owner (see as_role)."""
+    for table in db.query(sql("branch_tables"), (source, target)):
         only = "" if table["partitioned"] else "ONLY "
         src, dst = f"{ident(source)}.{ident(table['name'])}", f"{ident(target)}.{ident(table['name'])}"
         cols = table["columns"]
         if not cols:
             continue
-        db.execute(f"ALTER TABLE {dst} DISABLE TRIGGER USER")
-        db.execute(f"INSERT INTO {dst} ({cols}) OVERRIDING SYSTEM VALUE "
-                   f"SELECT {table['select_list']} FROM {only}{src}")
-        db.execute(f"ALTER TABLE {dst} ENABLE TRIGGER USER")
+        with as_role(db, table["owner"]):
+            db.execute(f"ALTER TABLE {dst} DISABLE TRIGGER USER")
+            db.execute(f"INSERT INTO {dst} ({cols}) OVERRIDING SYSTEM VALUE "
+                       f"SELECT {table['select_list']} FROM {only}{src}")
+            db.execute(f"ALTER TABLE {dst} ENABLE TRIGGER USER")
+        if table["forced_rls"]:
+            check_all_copied(db, src, dst, only, table["owner"])
     run_all(db, "branch_sequence_values", source, target)
     for view in db.query(sql("branch_populated_matviews"), (target,)):
         db.execute(f"REFRESH MATERIALIZED VIEW {ident(target)}.{ident(view['name'])}")
+
+
+@contextmanager
+def as_role(db, role: str):
+    """Run as `role`: code of its tables (CHECKs, generated columns, foreign keys) that
+    pggit causes to run runs with its rights, never the caller's, as PostgreSQL's own
+    maintenance commands do."""
+    saved = db.query("SELECT pg_catalog.current_setting('role') AS role")[0]["role"]
+    db.query("SELECT pg_catalog.set_config('role', $1, true)", (role,))
+    try:
+        yield
+    finally:
+        db.query("SELECT pg_catalog.set_config('role', $1, true)", (saved,))
+
+
+def check_all_copied(db, src: str, dst: str, only: str, owner: str) -> None:
+    """A table whose owner is subject to its own row-level security (FORCE) was copied
+    as the owner: if its policies hid rows from it, stop rather than branch part of it."""
+    counts = db.query(f"SELECT (SELECT count(*) FROM {only}{src}) AS have, "
+                      f"(SELECT count(*) FROM {dst}) AS copied")[0]
+    if counts["copied"] < counts["have"]:
+        raise PggitError(f"{counts['have'] - counts['copied']} row(s) of {src} are hidden from its owner "
+                         f"{owner} by its row-level security policies (FORCE), so a branch would lack them",
+                         hint="Give the owner a policy that shows it every row (or NO FORCE ROW LEVEL "
+                              "SECURITY), then create the branch again; nothing was created.",
+                         sqlstate=errors.OBJECT_NOT_IN_PREREQUISITE_STATE)
 
 
 def delete_branch(db, name: str, force: bool) -> str:
@@ -224,16 +302,16 @@ def delete_branch(db, name: str, force: bool) -> str:
                               f"SELECT pggit.delete_branch({literal(name)}, force => true);",
                          sqlstate=errors.OBJECT_NOT_IN_PREREQUISITE_STATE)
     with internal(db):
-        drop_schemas(db, branch["schema_name"])
-        db.query("DELETE FROM pggit.branches WHERE id = $1::bigint", (branch["id"],))
+        drop_schemas(db, check_branch_schema(branch["schema_name"]))
+        db.as_owner("DELETE FROM pggit.branches WHERE id = $1::bigint", (branch["id"],))
         lens.regenerate(db)
     return f"pggit: deleted branch {name}"
 
 
 def drop_schemas(db, schema: str) -> None:
-    """A branch's schema and its mask."""
-    for name in (schema, mask_schema(schema)):
-        db.execute(f"DROP SCHEMA IF EXISTS {ident(name)} CASCADE")
+    """A branch's schema (as the caller) and its mask (pggit's own)."""
+    db.execute(f"DROP SCHEMA IF EXISTS {ident(schema)} CASCADE")
+    masks.drop_schema(db, mask_schema(schema))
 
 
 def has_unmerged_changes(db, branch: dict) -> bool:
@@ -253,15 +331,15 @@ def after_ddl(db, schemas: list[str], tables: list[str] | None) -> None:
     tables whose lens views and masks the DDL may have changed; empty: none; None: any
     (e.g. a type was altered).
     """
-    with internal(db):
+    with internal(db, lock=False):  # never wait for a pggit operation: it may wait for this DDL's locks
         for schema in schemas:
             if db.query("SELECT 1 FROM pg_namespace WHERE nspname = $1", (schema,)):
                 record_objects(db, schema)
                 masks.sync(db, None if schema == TRACKED_SCHEMA else [schema])
-            else:
+            elif schema.startswith(SCHEMA_PREFIX):
                 # the branch's schema was dropped by hand: the branch is gone with it
-                db.execute(f"DROP SCHEMA IF EXISTS {ident(mask_schema(schema))} CASCADE")
-                db.query("DELETE FROM pggit.branches WHERE schema_name = $1 AND id <> 1", (schema,))
+                masks.drop_schema(db, mask_schema(schema))
+                db.as_owner("DELETE FROM pggit.branches WHERE schema_name = $1 AND id <> 1", (schema,))
                 tables = None
         if tables is None or tables:
             if TRACKED_SCHEMA not in schemas:

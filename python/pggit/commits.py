@@ -57,16 +57,16 @@ def write(db, branch: dict, model, parents: list[str], message: str, snapshot_js
     who = db.query("SELECT current_user::text AS author, to_char(clock_timestamp() AT TIME ZONE 'UTC', "
                    "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS at")[0]
     digest = commit_hash(snapshot_json, parents, who["author"], who["at"], message)
-    db.query("INSERT INTO pggit.commits (hash, branch_id, parents, message, author, \"timestamp\", snapshot) "
-             "VALUES ($1, $2::bigint, string_to_array($3, ' '), $4, $5::name, $6::timestamptz, $7::jsonb) "
-             "ON CONFLICT (hash) DO NOTHING",
-             (digest, branch["id"], " ".join(parents), message, who["author"], who["at"], snapshot_json))
+    db.as_owner("INSERT INTO pggit.commits (hash, branch_id, parents, message, author, \"timestamp\", snapshot) "
+                "VALUES ($1, $2::bigint, string_to_array($3, ' '), $4, $5::name, $6::timestamptz, $7::jsonb) "
+                "ON CONFLICT (hash) DO NOTHING",
+                (digest, branch["id"], " ".join(parents), message, who["author"], who["at"], snapshot_json))
     set_head(db, branch, digest)
     return digest
 
 
 def set_head(db, branch: dict, digest: str) -> None:
-    db.query("UPDATE pggit.branches SET head_commit_hash = $1 WHERE id = $2::bigint", (digest, branch["id"]))
+    db.as_owner("UPDATE pggit.branches SET head_commit_hash = $1 WHERE id = $2::bigint", (digest, branch["id"]))
     branch["head"] = digest
 
 

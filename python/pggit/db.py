@@ -21,8 +21,16 @@ class Db:
         """Run one or more statements that return nothing of interest."""
         raise NotImplementedError
 
+    def as_owner(self, sql: str, params: tuple = ()) -> list[dict]:
+        """Run pggit's own statement: a write to its metadata, or a script that keeps its
+        masks and lens (without parameters, several statements)."""
+        if params:
+            return self.query(sql, params)
+        self.execute(sql)
+        return []
+
     def transaction(self):
-        """A context in which settings made with set_config(..., true) hold.
+        """A context in which settings made with pg_catalog.set_config(..., true) hold.
 
         pggit changes search_path only transaction-locally, so that no error or
         nesting can leave a session on another schema than the one it chose.
@@ -47,6 +55,18 @@ class PlpyDb(Db):
 
     def execute(self, sql):
         self.plpy.execute(sql)
+
+    def as_owner(self, sql, params=()):
+        # Run by pggit._as_owner (SECURITY DEFINER), and only for a call opened here: the
+        # caller needs no rights on pggit's tables, masks or lens.
+        import json
+
+        from . import guard
+        from .quoting import text_array
+
+        with guard.owner_call():
+            rows = self.query("SELECT pggit._as_owner($1, $2::text[]) AS row", (sql, text_array(params)))
+        return [json.loads(r["row"]) for r in rows]
 
     def transaction(self):
         # a function always runs inside its caller's transaction

@@ -6,38 +6,36 @@ but main (their schemas stay as ordinary schemas unless `drop_branches`), the
 versioned_objects rows and main's head. The history (commits, version_history,
 merge_history) is kept, with a DETACH row, until the extension is dropped. After it,
 nothing outside pggit's own schemas depends on the extension: DROP EXTENSION costs nothing.
+The session leaves its branch (api.detach puts it back on main's path).
 
 Everything runs in the caller's statement, as the caller: a failure rolls all of it back.
 """
 
 from __future__ import annotations
 
-from . import lens
-from .branches import MAIN, TRACKED_SCHEMA, drop_schemas, internal, mask_schema, require_init
-from .quoting import ident
+from . import lens, masks
+from .branches import (MAIN, TRACKED_SCHEMA, branch_schemas, drop_schemas, internal, mask_schema,
+                       require_init, require_repository_owner)
 
 
 def detach(db, drop_branches: bool) -> str:
     require_init(db)
+    require_repository_owner(db, "detach")
     with internal(db):
         branches = db.query("SELECT id, name, schema_name FROM pggit.branches WHERE name <> $1 ORDER BY id",
                             (MAIN,))
         lens.disable(db)
-        for branch in branches:
+        for branch in branch_schemas(db, branches):
             if drop_branches:
                 drop_schemas(db, branch["schema_name"])
             else:
-                db.execute(f"DROP SCHEMA IF EXISTS {ident(mask_schema(branch['schema_name']))} CASCADE")
-        db.query("DELETE FROM pggit.versioned_objects")
-        db.query("DELETE FROM pggit.branches WHERE name <> $1", (MAIN,))
-        db.query("UPDATE pggit.branches SET head_commit_hash = NULL WHERE name = $1", (MAIN,))
-        db.query("DELETE FROM pggit.repository")
-        db.query("INSERT INTO pggit.version_history (branch_name, object_type, command_tag, statement) "
+                masks.drop_schema(db, mask_schema(branch["schema_name"]))
+        db.as_owner("DELETE FROM pggit.versioned_objects")
+        db.as_owner("DELETE FROM pggit.branches WHERE name <> $1", (MAIN,))
+        db.as_owner("UPDATE pggit.branches SET head_commit_hash = NULL WHERE name = $1", (MAIN,))
+        db.as_owner("DELETE FROM pggit.repository")
+        db.query("INSERT INTO pggit.ddl_log (branch_name, object_type, command_tag, statement) "
                  "VALUES ($1, 'schema', 'DETACH', current_query())", (MAIN,))
-        # this session leaves its branch: the setting and the branch schema on search_path
-        db.query("SELECT set_config('pggit.current_branch', '', false), "
-                 "set_config('search_path', coalesce(pggit._path_without_branches("
-                 "current_setting('search_path')), '\"$user\", public'), false)")
     kept = ("dropped" if drop_branches else "kept as plain schemas") if branches else None
     return (f"pggit: detached; branch {MAIN} is {TRACKED_SCHEMA}, as it always was"
             + (f"; {len(branches)} branch schema(s) {kept}" if kept else "")

@@ -25,10 +25,3 @@ def diff_script(db_from, schema_from: str, db_to, schema_to: str) -> str:
     """One script turning `schema_from` into `schema_to`."""
     return script(load_schema(db_from, schema_from), load_schema(db_to, schema_to))
 
-
-def create_script(db, schema: str) -> str:
-    """The script that recreates every object of `schema` in an empty schema.
-
-    create_branch runs it with search_path set to the new branch's schema.
-    """
-    return script(Schema(), load_schema(db, schema))

@@ -326,7 +326,7 @@ def enabled(db) -> bool:
 
 def enable(db) -> str:
     """pggit.enable_lens(): build the lens and keep it current from now on."""
-    db.query("UPDATE pggit.repository SET lens = true")
+    db.as_owner("UPDATE pggit.repository SET lens = true")
     regenerate(db)
     n = db.query("SELECT count(*) AS n FROM pg_class WHERE relnamespace = $1::regnamespace",
                  (LENS_SCHEMA,))[0]["n"]
@@ -336,7 +336,7 @@ def enable(db) -> str:
 
 def disable(db) -> str:
     """pggit.disable_lens(): drop every lens view and routing function."""
-    db.query("UPDATE pggit.repository SET lens = false")
+    db.as_owner("UPDATE pggit.repository SET lens = false")
     drops = db.query(
         "SELECT format('DROP VIEW IF EXISTS %I.%I CASCADE', $1::text, c.relname) AS statement "
         "  FROM pg_class c WHERE c.relnamespace = $1::regnamespace AND c.relkind = 'v' "
@@ -344,8 +344,8 @@ def disable(db) -> str:
         "SELECT format('DROP FUNCTION IF EXISTS %I.%I(%s) CASCADE', $2::text, p.proname, "
         "              pg_catalog.pg_get_function_identity_arguments(p.oid)) "
         "  FROM pg_proc p WHERE p.pronamespace = $2::regnamespace", (LENS_SCHEMA, ROUTES_SCHEMA))
-    for row in drops:
-        db.execute(row["statement"])
+    if drops:
+        db.as_owner(";\n".join(row["statement"] for row in drops))
     return "pggit: lens off; its views and functions are dropped"
 
 
@@ -365,18 +365,18 @@ def regenerate(db, tables=None) -> None:
     # Generic plans for the catalog queries: they are written so that any plan finds the
     # tables by name, and a custom plan would cost more to make than to run.
     with db.transaction():
-        saved = db.query("SELECT current_setting('search_path') AS path, "
-                         "current_setting('plan_cache_mode') AS mode")[0]
-        db.query("SELECT set_config('search_path', 'pg_catalog, pg_temp', true), "
-                 "set_config('plan_cache_mode', 'force_generic_plan', true)")
+        saved = db.query("SELECT pg_catalog.current_setting('search_path') AS path, "
+                         "pg_catalog.current_setting('plan_cache_mode') AS mode")[0]
+        db.query("SELECT pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true), "
+                 "pg_catalog.set_config('plan_cache_mode', 'force_generic_plan', true)")
         failed = True
         try:
             _regenerate(db, tables)
             failed = False
         finally:
             try:
-                db.query("SELECT set_config('search_path', $1::text, true), "
-                         "set_config('plan_cache_mode', $2::text, true)", (saved["path"], saved["mode"]))
+                db.query("SELECT pg_catalog.set_config('search_path', $1::text, true), "
+                         "pg_catalog.set_config('plan_cache_mode', $2::text, true)", (saved["path"], saved["mode"]))
             except Exception:
                 if not failed:
                     raise
@@ -385,9 +385,6 @@ def regenerate(db, tables=None) -> None:
 def _regenerate(db, scope: list[str] | None) -> None:
     # One regeneration at a time (in the server: until the end of the transaction).
     db.query("SELECT pg_advisory_xact_lock(hashtext('pggit routing'))")
-    # The install script makes the schema; this keeps an older database working.
-    if not db.query("SELECT 1 FROM pg_namespace WHERE nspname = $1::name", (ROUTES_SCHEMA,)):
-        db.execute(f"CREATE SCHEMA {quoting.ident(ROUTES_SCHEMA)}")
     names = quoting.text_array(scope)
     branches, tables = _read_tables(db, names)
     main_branch = branches[0][0] if branches and branches[0][1] == MAIN_SCHEMA else None
@@ -488,8 +485,10 @@ def _regenerate(db, scope: list[str] | None) -> None:
         ))
     script = "\n".join(s.rstrip().rstrip(";") + ";" for s in statements if s.strip())
     if script:
-        db.execute(script)
+        db.as_owner(script)
     if any(name not in relations for name in want_views):
-        # a new view gets the privileges others hold on main's table
-        for row in db.query(catalog.sql("branch_view_grants"), (MAIN_SCHEMA, LENS_SCHEMA)):
-            db.execute(row["statement"])
+        # a new view gets the owner of main's table and the privileges others hold on it
+        for query in ("branch_owner_statements", "branch_view_grants"):
+            rows = db.query(catalog.sql(query), (MAIN_SCHEMA, LENS_SCHEMA))
+            if rows:
+                db.as_owner(";\n".join(r["statement"] for r in rows))

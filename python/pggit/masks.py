@@ -21,10 +21,28 @@ from .quoting import ident, text_array
 TRACKED_SCHEMA = "public"
 
 
+# pg_advisory_xact_lock(MASK_LOCK, hashtext(branch schema)): one sync of a mask at a time,
+# so two sessions never make the same stand-in. Taken in name order, so never in a cycle.
+MASK_LOCK = 0x6D61736B  # 'mask'
+
+
+def _lock(db, branch_schemas: list[str] | None) -> None:
+    if branch_schemas is None:
+        branch_schemas = [r["schema_name"] for r in db.query(
+            "SELECT schema_name::text FROM pggit.branches WHERE id <> 1")]
+    for schema in sorted(set(branch_schemas)):
+        db.query("SELECT pg_advisory_xact_lock($1::int, hashtext($2))", (MASK_LOCK, schema))
+
+
 def create_schema(db, schema: str) -> None:
-    """An empty mask. Everyone who can reach the branch must see its stand-ins: a role
-    without USAGE on a schema of the path skips it, and would reach main's object."""
-    db.execute(f"CREATE SCHEMA {ident(schema)}; GRANT USAGE ON SCHEMA {ident(schema)} TO PUBLIC")
+    """An empty mask, pggit's own (owned by the extension's owner, so that any role's DDL
+    can bring it up to date). Everyone who can reach the branch must see its stand-ins:
+    a role without USAGE on a schema of the path skips it, and would reach main's object."""
+    db.as_owner(f"CREATE SCHEMA {ident(schema)}; GRANT USAGE ON SCHEMA {ident(schema)} TO PUBLIC")
+
+
+def drop_schema(db, schema: str) -> None:
+    db.as_owner(f"DROP SCHEMA IF EXISTS {ident(schema)} CASCADE")
 
 
 def sync(db, branch_schemas: list[str] | None, relations=None) -> int:
@@ -35,15 +53,16 @@ def sync(db, branch_schemas: list[str] | None, relations=None) -> int:
     """
     schemas = text_array(branch_schemas)
     names = None if relations is None else text_array(sorted(relations))
+    _lock(db, branch_schemas)
     with db.transaction():
-        saved = db.query("SELECT current_setting('search_path') AS path")[0]["path"]
-        db.query("SELECT set_config('search_path', 'pg_catalog, pg_temp', true)")
+        saved = db.query("SELECT pg_catalog.current_setting('search_path') AS path")[0]["path"]
+        db.query("SELECT pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true)")
         try:
             statements = [r["statement"] for r in db.query(sql("mask_statements"),
                                                               (TRACKED_SCHEMA, schemas, names))]
             if statements:
-                db.execute(";\n".join(statements))
+                db.as_owner(";\n".join(statements))
         finally:
-            db.query("SELECT set_config('search_path', $1, true)", (saved,))
+            db.query("SELECT pg_catalog.set_config('search_path', $1, true)", (saved,))
     return len(statements)
 

@@ -102,10 +102,12 @@ def _conflict_message(src, tgt, conflicts) -> str:
 
 
 def _record(db, src, tgt, heads, status, digest, message, conflicts=()) -> dict:
-    db.query("INSERT INTO pggit.merge_history (source_branch, target_branch, base_commit, source_commit, "
-             "target_commit, merge_commit, status, conflicts) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)",
-             (src["name"], tgt["name"], heads["base_commit"], heads["source_commit"], heads["target_commit"],
-              heads.get("merge_commit"), status, json.dumps([c.to_dict() for c in conflicts])))
+    db.as_owner("INSERT INTO pggit.merge_history (source_branch, target_branch, base_commit, source_commit, "
+                "target_commit, merge_commit, status, conflicts, merged_by) "
+                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::name)",
+                (src["name"], tgt["name"], heads["base_commit"], heads["source_commit"], heads["target_commit"],
+                 heads.get("merge_commit"), status, json.dumps([c.to_dict() for c in conflicts]),
+                 branches.current_role(db)))
     return {"status": status, "commit_hash": digest, "conflicts": len(conflicts), "message": message}
 
 
@@ -128,11 +130,11 @@ def apply(db, branch: dict, old, new) -> int:
     chunks = _chunks(changes, old, new)
     with branches.internal(db), branches.search_path(db, branch["schema_name"]):
         # function bodies may name objects created later in the script (render's own SET is session-wide)
-        saved = db.query("SELECT current_setting('check_function_bodies') AS old")[0]["old"]
-        db.query("SELECT set_config('check_function_bodies', 'off', true)")
+        saved = db.query("SELECT pg_catalog.current_setting('check_function_bodies') AS old")[0]["old"]
+        db.query("SELECT pg_catalog.set_config('check_function_bodies', 'off', true)")
         for change, sql in chunks:
             _run(db, branch, change, sql)
-        db.query("SELECT set_config('check_function_bodies', $1, true)", (saved,))
+        db.query("SELECT pg_catalog.set_config('check_function_bodies', $1, true)", (saved,))
         branches.refresh(db, branch["schema_name"], routed_tables(old, new))
     return len(changes)
 

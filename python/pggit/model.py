@@ -537,6 +537,14 @@ class Schema:
             out.update(getattr(self, kind))
         return out
 
+    def without(self, keys: set[str]) -> Schema:
+        """A copy without these objects and what lives in them (their comments)."""
+        out = Schema(deps=self.deps)
+        for kind in KINDS:
+            setattr(out, kind, {k: o for k, o in getattr(self, kind).items()
+                                if k not in keys and o.parent not in keys})
+        return out
+
     def to_json(self) -> str:
         data = {kind: [o.to_dict() for _, o in sorted(getattr(self, kind).items())] for kind in KINDS}
         data["deps"] = {k: sorted(v) for k, v in sorted(self.deps.items())}

@@ -52,8 +52,10 @@ def literal(value) -> str:
 
 
 def text_array(values) -> str | None:
-    """A text[] literal for a `$n::text[]` parameter; None (SQL NULL) stays None."""
+    """A text[] literal for a `$n::text[]` parameter: each value as text, None as NULL;
+    None (SQL NULL) for no array at all."""
     if values is None:
         return None
-    quoted = ('"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values)
+    quoted = ("NULL" if v is None else '"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"'
+              for v in values)
     return "{" + ",".join(quoted) + "}"

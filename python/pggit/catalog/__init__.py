@@ -4,9 +4,12 @@
 set-based query per object kind), the branch operations' (`branch_*`) and routing's
 (`routing_*`). `load_schema` reads one schema from pg_catalog into the model.
 
-The queries run with `search_path` set to the schema being read (then pg_catalog), so
-`pg_get_*def`, `format_type` and `::regclass` leave the schema's own objects
-unqualified and qualify everything else. The caller's search_path is restored after.
+The queries run with `search_path = pg_catalog, <schema>, public, pg_temp`: pg_catalog
+first, so that nothing in the schema can stand in for a catalog function, operator or
+relation; then the schema itself, so that `pg_get_*def`, `format_type` and `::regclass`
+leave its own objects unqualified; then the tracked schema, so that extensions' types
+and functions there read the same from every branch. The caller's search_path is
+restored after.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from ..model import (Column, Comment, Constraint, Function, Index, Policy, Privi
 from ..quoting import ident, qualified
 
 _HERE = Path(__file__).resolve().parent
+TRACKED_SCHEMA = "public"
 
 
 @lru_cache(maxsize=None)
@@ -38,12 +42,13 @@ def _sql(name: str) -> str:
 def load_schema(db, schema: str) -> Schema:
     """The model of `schema` as `db` sees it now."""
     with db.transaction():
-        saved = db.query("SELECT current_setting('search_path') AS path")[0]["path"]
-        db.query("SELECT set_config('search_path', $1::text, true)", (f"{ident(schema)}, pg_catalog",))
+        saved = db.query("SELECT pg_catalog.current_setting('search_path') AS path")[0]["path"]
+        path = ", ".join(dict.fromkeys(["pg_catalog", ident(schema), TRACKED_SCHEMA, "pg_temp"]))
+        db.query("SELECT pg_catalog.set_config('search_path', $1::text, true)", (path,))
         try:
             rows = {name: db.query(_sql(name), (schema,)) for name in _LOADERS}
         finally:
-            db.query("SELECT set_config('search_path', $1::text, true)", (saved,))
+            db.query("SELECT pg_catalog.set_config('search_path', $1::text, true)", (saved,))
     objects = []
     for name, loader in _LOADERS.items():
         objects.extend(loader(rows[name], schema, rows))

@@ -1,25 +1,12 @@
--- The tables of schema $1 whose rows a branch (in schema $2) copies, parents before the tables whose foreign
--- keys point at them, with the columns an INSERT may write (no generated columns).
+-- The tables of schema $1 (not extensions') whose rows a branch (in schema $2) copies, each with its owner
+-- and the columns an INSERT may write (no generated columns). Foreign keys are added
+-- after the rows (create_branch), so the order is only for a stable output.
 -- Partitions are filled through their partitioned root; inheritance children on
 -- their own (so the parent is read with ONLY).
-WITH RECURSIVE tabs AS (
-    SELECT c.oid, c.relname, c.relkind
-      FROM pg_class c
-     WHERE c.relnamespace = $1::regnamespace
-       AND c.relkind IN ('r', 'p') AND NOT c.relispartition
-), deps AS (
-    SELECT DISTINCT f.conrelid AS child, f.confrelid AS parent
-      FROM pg_constraint f
-     WHERE f.contype = 'f' AND f.conrelid <> f.confrelid
-       AND f.conrelid IN (SELECT oid FROM tabs) AND f.confrelid IN (SELECT oid FROM tabs)
-), depth AS (
-    SELECT oid, 0 AS level FROM tabs
-    UNION ALL
-    SELECT d.child, depth.level + 1 FROM depth JOIN deps d ON d.parent = depth.oid
-     WHERE depth.level < 100
-)
 SELECT t.relname AS name,
+       pg_get_userbyid(t.relowner)::text AS owner,
        t.relkind = 'p' AS partitioned,
+       t.relforcerowsecurity AS forced_rls,
        string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum) AS columns,
        -- a value whose type belongs to the source schema (an enum, a domain, an
        -- array of them) goes to the target schema's copy of that type via text; a type
@@ -29,10 +16,13 @@ SELECT t.relname AS name,
                                                                AND tt.typname = ty.typname)
                        THEN format('%I::text::%I.%I', a.attname, $2::text, ty.typname)
                        ELSE quote_ident(a.attname) END, ', ' ORDER BY a.attnum) AS select_list
-  FROM tabs t
-  JOIN (SELECT oid, max(level) AS level FROM depth GROUP BY oid) d ON d.oid = t.oid
+  FROM pg_class t
   LEFT JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped
                           AND a.attgenerated = ''
   LEFT JOIN pg_type ty ON ty.oid = a.atttypid
- GROUP BY t.oid, t.relname, t.relkind, d.level
- ORDER BY d.level, t.relname
+ WHERE t.relnamespace = $1::regnamespace
+   AND t.relkind IN ('r', 'p') AND NOT t.relispartition
+   AND NOT EXISTS (SELECT 1 FROM pg_depend e  -- an extension's table is not main's
+                    WHERE e.classid = 'pg_class'::regclass AND e.objid = t.oid AND e.deptype = 'e')
+ GROUP BY t.oid, t.relname, t.relkind, t.relowner, t.relforcerowsecurity
+ ORDER BY t.relname
