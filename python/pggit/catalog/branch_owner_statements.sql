@@ -7,15 +7,15 @@
 WITH pairs AS (
     SELECT CASE t.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW'
                           WHEN 'S' THEN 'SEQUENCE' ELSE 'TABLE' END AS kind,
-           format('%I.%I', $2::text, t.relname) AS target, s.relowner AS owner, t.relowner AS now
+           pg_catalog.format('%I.%I', $2::text, t.relname) AS target, s.relowner AS owner, t.relowner AS now
       FROM pg_class s
       JOIN pg_class t ON t.relname = s.relname AND t.relnamespace = $2::regnamespace
      WHERE s.relnamespace = $1::regnamespace AND s.relkind IN ('r', 'p', 'v', 'm', 'S')
        AND NOT (s.relkind = 'S' AND EXISTS (SELECT 1 FROM pg_depend d  -- owned: follows its table
-                 WHERE d.classid = 'pg_class'::regclass AND d.objid = s.oid AND d.deptype IN ('a', 'i')))
+                 WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = s.oid AND d.deptype IN ('a', 'i')))
     UNION ALL
     SELECT CASE s.typtype WHEN 'd' THEN 'DOMAIN' ELSE 'TYPE' END,
-           format('%I.%I', $2::text, t.typname), s.typowner, t.typowner
+           pg_catalog.format('%I.%I', $2::text, t.typname), s.typowner, t.typowner
       FROM pg_type s
       JOIN pg_type t ON t.typname = s.typname AND t.typnamespace = $2::regnamespace
      WHERE s.typnamespace = $1::regnamespace AND s.typtype IN ('e', 'd')
@@ -26,13 +26,13 @@ WITH pairs AS (
                     AND t.pronargs = s.pronargs
      WHERE s.pronamespace = $1::regnamespace
        AND ARRAY(SELECT CASE WHEN ty.typnamespace = $1::regnamespace THEN ty.typname::text ELSE ty.oid::text END
-                   FROM unnest(s.proargtypes) WITH ORDINALITY AS a (oid, n) JOIN pg_type ty ON ty.oid = a.oid
+                   FROM pg_catalog.unnest(s.proargtypes) WITH ORDINALITY AS a (oid, n) JOIN pg_type ty ON ty.oid = a.oid
                   ORDER BY a.n)
          = ARRAY(SELECT CASE WHEN ty.typnamespace = $2::regnamespace THEN ty.typname::text ELSE ty.oid::text END
-                   FROM unnest(t.proargtypes) WITH ORDINALITY AS a (oid, n) JOIN pg_type ty ON ty.oid = a.oid
+                   FROM pg_catalog.unnest(t.proargtypes) WITH ORDINALITY AS a (oid, n) JOIN pg_type ty ON ty.oid = a.oid
                   ORDER BY a.n)
 )
-SELECT format('ALTER %s %s OWNER TO %I', kind, target, pg_get_userbyid(owner)) AS statement
+SELECT pg_catalog.format('ALTER %s %s OWNER TO %I', kind, target, pg_catalog.pg_get_userbyid(owner)) AS statement
   FROM pairs
  WHERE owner <> now
  ORDER BY kind, target

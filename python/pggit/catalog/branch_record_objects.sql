@@ -10,7 +10,7 @@ WITH branch AS (
      WHERE c.relnamespace = $1::regnamespace AND c.relkind IN ('r', 'p', 'S', 'v', 'm')
     UNION
     SELECT CASE p.prokind WHEN 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END,
-           format('%s(%s)', p.proname, pg_get_function_identity_arguments(p.oid))
+           pg_catalog.format('%s(%s)', p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid))
       FROM pg_proc p WHERE p.pronamespace = $1::regnamespace
     UNION
     SELECT CASE t.typtype WHEN 'd' THEN 'DOMAIN' ELSE 'TYPE' END, t.typname::text

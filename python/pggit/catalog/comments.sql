@@ -1,7 +1,7 @@
 -- Comments on objects of one schema. Prefixed with `WITH objects AS (objects.sql)`.
 SELECT o.object_type, o.table_name, o.name, d.description
   FROM pg_description d
-  JOIN objects o ON o.classid = d.classoid AND o.objid = d.objoid AND o.objsubid = d.objsubid
- WHERE d.classoid <> 'pg_rewrite'::regclass
-   AND NOT (d.classoid = 'pg_type'::regclass AND o.object_type IN ('TABLE', 'VIEW', 'MATERIALIZED VIEW'))
+  JOIN objects o ON o.classid OPERATOR(pg_catalog.=) d.classoid AND o.objid OPERATOR(pg_catalog.=) d.objoid AND o.objsubid OPERATOR(pg_catalog.=) d.objsubid
+ WHERE d.classoid OPERATOR(pg_catalog.<>) 'pg_catalog.pg_rewrite'::regclass
+   AND NOT (d.classoid OPERATOR(pg_catalog.=) 'pg_catalog.pg_type'::regclass AND o.object_type OPERATOR(pg_catalog.=) ANY (ARRAY['TABLE', 'VIEW', 'MATERIALIZED VIEW']::text[]))
  ORDER BY 1, 2, 3

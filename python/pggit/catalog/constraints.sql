@@ -2,12 +2,12 @@
 SELECT c.relname AS table_name,
        k.conname AS name,
        k.contype AS type,
-       pg_get_constraintdef(k.oid) AS definition
+       pg_catalog.pg_get_constraintdef(k.oid) AS definition
   FROM pg_constraint k
-  JOIN pg_class c ON c.oid = k.conrelid
-  JOIN pg_namespace n ON n.oid = c.relnamespace
- WHERE n.nspname = $1::name
-   AND c.relkind IN ('r', 'p')
+  JOIN pg_class c ON c.oid OPERATOR(pg_catalog.=) k.conrelid
+  JOIN pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
+ WHERE n.nspname OPERATOR(pg_catalog.=) $1::name
+   AND c.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['r', 'p']::"char"[])
    AND k.conislocal
-   AND k.conparentid = 0
+   AND k.conparentid OPERATOR(pg_catalog.=) 0
  ORDER BY c.relname, k.conname

@@ -2,9 +2,9 @@
 -- Prefixed with `WITH objects AS (objects.sql)` by the loader.
 SELECT DISTINCT a.key, b.key AS ref
   FROM pg_depend d
-  JOIN objects a ON a.classid = d.classid AND a.objid = d.objid AND a.objsubid = d.objsubid
-  JOIN objects b ON b.classid = d.refclassid AND b.objid = d.refobjid AND b.objsubid = d.refobjsubid
- WHERE d.deptype IN ('n', 'a')
-   AND a.key <> b.key
-   AND NOT (a.object_type = 'SEQUENCE' AND b.object_type = 'COLUMN')
+  JOIN objects a ON a.classid OPERATOR(pg_catalog.=) d.classid AND a.objid OPERATOR(pg_catalog.=) d.objid AND a.objsubid OPERATOR(pg_catalog.=) d.objsubid
+  JOIN objects b ON b.classid OPERATOR(pg_catalog.=) d.refclassid AND b.objid OPERATOR(pg_catalog.=) d.refobjid AND b.objsubid OPERATOR(pg_catalog.=) d.refobjsubid
+ WHERE d.deptype OPERATOR(pg_catalog.=) ANY (ARRAY['n', 'a']::"char"[])
+   AND a.key OPERATOR(pg_catalog.<>) b.key
+   AND NOT (a.object_type OPERATOR(pg_catalog.=) 'SEQUENCE' AND b.object_type OPERATOR(pg_catalog.=) 'COLUMN')
  ORDER BY 1, 2

@@ -26,12 +26,12 @@ WITH main AS (
     SELECT t.oid, t.typname, t.typtype, t.typrelid
       FROM pg_type t
      WHERE t.typnamespace = (SELECT oid FROM main)
-       AND (t.oid, 'pg_type'::regclass) NOT IN (SELECT objid, classid FROM members)
+       AND (t.oid, 'pg_catalog.pg_type'::regclass) NOT IN (SELECT objid, classid FROM members)
 ), main_relations AS (
     SELECT c.relname AS name,
-           coalesce((SELECT string_agg(format('CAST(pggit_missing AS %s) AS %I',
+           coalesce((SELECT pg_catalog.string_agg(pg_catalog.format('CAST(pggit_missing AS %s) AS %I',
                                               CASE WHEN a.atttypid IN (SELECT oid FROM main_types) THEN 'text'
-                                                   ELSE format_type(a.atttypid, a.atttypmod) END,
+                                                   ELSE pg_catalog.format_type(a.atttypid, a.atttypmod) END,
                                               a.attname), ', ' ORDER BY a.attnum)
                        FROM pg_attribute a
                       WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
@@ -41,18 +41,18 @@ WITH main AS (
      WHERE c.relnamespace = (SELECT oid FROM main)
        AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'i', 'I')
        AND ($3::text[] IS NULL OR c.relname::text = ANY ($3::text[]))
-       AND (c.oid, 'pg_class'::regclass) NOT IN (SELECT objid, classid FROM members)
+       AND (c.oid, 'pg_catalog.pg_class'::regclass) NOT IN (SELECT objid, classid FROM members)
 ), main_functions AS (
     SELECT p.proname AS name, p.prokind = 'p' AS is_procedure,
-           format('%I(%s)', p.proname, pg_get_function_identity_arguments(p.oid)) AS signature,
-           pg_get_function_arguments(p.oid) AS arguments,
-           pg_get_function_result(p.oid) AS result
+           pg_catalog.format('%I(%s)', p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid)) AS signature,
+           pg_catalog.pg_get_function_arguments(p.oid) AS arguments,
+           pg_catalog.pg_get_function_result(p.oid) AS result
       FROM pg_proc p
      WHERE p.pronamespace = (SELECT oid FROM main) AND $3::text[] IS NULL
        AND p.prokind IN ('f', 'p', 'w')
-       AND (p.oid, 'pg_proc'::regclass) NOT IN (SELECT objid, classid FROM members)
+       AND (p.oid, 'pg_catalog.pg_proc'::regclass) NOT IN (SELECT objid, classid FROM members)
        AND NOT EXISTS (
-           SELECT 1 FROM unnest(p.proargtypes::oid[] || coalesce(p.proallargtypes, '{}') || p.prorettype) AS x (oid)
+           SELECT 1 FROM pg_catalog.unnest(p.proargtypes::oid[] || coalesce(p.proallargtypes, '{}') || p.prorettype) AS x (oid)
             WHERE x.oid IN (SELECT oid FROM main_types)
                OR x.oid IN ('internal'::regtype, 'language_handler'::regtype, 'fdw_handler'::regtype,
                             'index_am_handler'::regtype, 'tsm_handler'::regtype, 'table_am_handler'::regtype))
@@ -71,20 +71,20 @@ WITH main AS (
       FROM branch b CROSS JOIN main_functions f
      WHERE NOT EXISTS (SELECT 1 FROM pg_proc p
                         WHERE p.pronamespace = b.nsp AND p.proname = f.name
-                          AND format('%I(%s)', p.proname, pg_get_function_identity_arguments(p.oid)) = f.signature)
+                          AND pg_catalog.format('%I(%s)', p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid)) = f.signature)
     UNION ALL
     SELECT b.mask_name, 'type', t.name::text, NULL, NULL, NULL, NULL, false
       FROM branch b CROSS JOIN main_standalone_types t
      WHERE NOT EXISTS (SELECT 1 FROM pg_type x WHERE x.typnamespace = b.nsp AND x.typname = t.name)
 ), have AS (
     SELECT b.mask_name, 'relation' AS kind, c.relname::text AS name,
-           (SELECT string_agg(format('CAST(pggit_missing AS %s) AS %I', format_type(a.atttypid, a.atttypmod), a.attname),
+           (SELECT pg_catalog.string_agg(pg_catalog.format('CAST(pggit_missing AS %s) AS %I', pg_catalog.format_type(a.atttypid, a.atttypmod), a.attname),
                               ', ' ORDER BY a.attnum)
               FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) AS detail
       FROM branch b JOIN pg_class c ON c.relnamespace = b.mask AND c.relkind = 'v'
      WHERE $3::text[] IS NULL OR c.relname::text = ANY ($3::text[])
     UNION ALL
-    SELECT b.mask_name, 'function', format('%I(%s)', p.proname, pg_get_function_identity_arguments(p.oid)), NULL
+    SELECT b.mask_name, 'function', pg_catalog.format('%I(%s)', p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid)), NULL
       FROM branch b JOIN pg_proc p ON p.pronamespace = b.mask AND $3::text[] IS NULL
     UNION ALL
     SELECT b.mask_name, 'type', t.typname::text, NULL
@@ -92,9 +92,9 @@ WITH main AS (
 )
 SELECT statement FROM (
     SELECT 0 AS step, h.mask_name, h.name,
-           CASE h.kind WHEN 'relation' THEN format('DROP VIEW %I.%I', h.mask_name, h.name)
-                       WHEN 'function' THEN format('DROP ROUTINE %I.%s', h.mask_name, h.name)
-                       ELSE format('DROP TYPE %I.%I', h.mask_name, h.name) END AS statement
+           CASE h.kind WHEN 'relation' THEN pg_catalog.format('DROP VIEW %I.%I', h.mask_name, h.name)
+                       WHEN 'function' THEN pg_catalog.format('DROP ROUTINE %I.%s', h.mask_name, h.name)
+                       ELSE pg_catalog.format('DROP TYPE %I.%I', h.mask_name, h.name) END AS statement
       FROM have h
      WHERE NOT EXISTS (SELECT 1 FROM wanted w
                         WHERE (w.mask_name, w.kind, w.name) = (h.mask_name, h.kind, h.name)
@@ -102,19 +102,19 @@ SELECT statement FROM (
     UNION ALL
     SELECT 1, w.mask_name, w.name,
            CASE w.kind
-           WHEN 'relation' THEN format(
+           WHEN 'relation' THEN pg_catalog.format(
                'CREATE VIEW %1$I.%2$I AS SELECT %3$s FROM pggit._missing_relation(%4$L) AS pggit_missing;'
                ' CREATE TRIGGER pggit_missing INSTEAD OF INSERT OR UPDATE OR DELETE ON %1$I.%2$I'
                ' FOR EACH ROW EXECUTE FUNCTION pggit._missing_relation_write();'
                ' GRANT SELECT, INSERT, UPDATE, DELETE ON %1$I.%2$I TO PUBLIC',
                w.mask_name, w.name, w.detail, w.name)
-           WHEN 'function' THEN format(
+           WHEN 'function' THEN pg_catalog.format(
                'CREATE %s %I.%I(%s) %s LANGUAGE plpgsql AS %L',
                CASE WHEN w.is_procedure THEN 'PROCEDURE' ELSE 'FUNCTION' END,
                w.mask_name, w.proname, w.arguments,
                CASE WHEN w.is_procedure THEN '' ELSE 'RETURNS ' || w.result END,
-               format('BEGIN PERFORM pggit._missing_function(%L); END', w.name))
-           ELSE format('CREATE TYPE %I.%I', w.mask_name, w.name) END
+               pg_catalog.format('BEGIN PERFORM pggit._missing_function(%L); END', w.name))
+           ELSE pg_catalog.format('CREATE TYPE %I.%I', w.mask_name, w.name) END
       FROM wanted w
      WHERE NOT EXISTS (SELECT 1 FROM have h
                         WHERE (w.mask_name, w.kind, w.name) = (h.mask_name, h.kind, h.name)

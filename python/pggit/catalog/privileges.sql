@@ -2,38 +2,38 @@
 -- A NULL acl reads as the built-in default (acldefault), so both spellings compare equal.
 SELECT o.object_type, o.name, o.column_name,
        (o.acl).privilege_type AS privilege,
-       CASE WHEN (o.acl).grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid((o.acl).grantee)::text END AS grantee,
+       CASE WHEN (o.acl).grantee OPERATOR(pg_catalog.=) 0 THEN 'PUBLIC' ELSE pg_catalog.pg_get_userbyid((o.acl).grantee)::text END AS grantee,
        (o.acl).is_grantable AS grantable
   FROM (
-    SELECT CASE c.relkind WHEN 'S' THEN 'SEQUENCE' WHEN 'v' THEN 'VIEW'
-                          WHEN 'm' THEN 'MATERIALIZED VIEW' ELSE 'TABLE' END AS object_type,
-           'pg_class'::regclass AS classid, c.oid AS objid,
+    SELECT CASE WHEN c.relkind OPERATOR(pg_catalog.=) 'S' THEN 'SEQUENCE' WHEN c.relkind OPERATOR(pg_catalog.=) 'v' THEN 'VIEW'
+                          WHEN c.relkind OPERATOR(pg_catalog.=) 'm' THEN 'MATERIALIZED VIEW' ELSE 'TABLE' END AS object_type,
+           'pg_catalog.pg_class'::regclass AS classid, c.oid AS objid,
            c.relname::text AS name, NULL::text AS column_name, c.relowner AS owner,
-           aclexplode(coalesce(c.relacl, acldefault(CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END::"char",
+           pg_catalog.aclexplode(coalesce(c.relacl, pg_catalog.acldefault(CASE WHEN c.relkind OPERATOR(pg_catalog.=) 'S' THEN 's' ELSE 'r' END::"char",
                                                     c.relowner))) AS acl
-      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-     WHERE n.nspname = $1::name AND c.relkind IN ('r', 'p', 'v', 'm', 'S')
+      FROM pg_class c JOIN pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
+     WHERE n.nspname OPERATOR(pg_catalog.=) $1::name AND c.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['r', 'p', 'v', 'm', 'S']::"char"[])
     UNION ALL
-    SELECT 'COLUMN', 'pg_class'::regclass, c.oid, c.relname, a.attname, c.relowner, aclexplode(a.attacl)
+    SELECT 'COLUMN', 'pg_catalog.pg_class'::regclass, c.oid, c.relname, a.attname, c.relowner, pg_catalog.aclexplode(a.attacl)
       FROM pg_attribute a
-      JOIN pg_class c ON c.oid = a.attrelid
-      JOIN pg_namespace n ON n.oid = c.relnamespace
-     WHERE n.nspname = $1::name AND a.attacl IS NOT NULL AND a.attnum > 0 AND NOT a.attisdropped
+      JOIN pg_class c ON c.oid OPERATOR(pg_catalog.=) a.attrelid
+      JOIN pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
+     WHERE n.nspname OPERATOR(pg_catalog.=) $1::name AND a.attacl IS NOT NULL AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped
     UNION ALL
-    SELECT CASE WHEN p.prokind = 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END, 'pg_proc'::regclass, p.oid,
+    SELECT CASE WHEN p.prokind OPERATOR(pg_catalog.=) 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END, 'pg_catalog.pg_proc'::regclass, p.oid,
            p.oid::regprocedure::text, NULL, p.proowner,
-           aclexplode(coalesce(p.proacl, acldefault('f', p.proowner)))
-      FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-     WHERE n.nspname = $1::name AND p.prokind IN ('f', 'p', 'w')
+           pg_catalog.aclexplode(coalesce(p.proacl, pg_catalog.acldefault('f', p.proowner)))
+      FROM pg_proc p JOIN pg_namespace n ON n.oid OPERATOR(pg_catalog.=) p.pronamespace
+     WHERE n.nspname OPERATOR(pg_catalog.=) $1::name AND p.prokind OPERATOR(pg_catalog.=) ANY (ARRAY['f', 'p', 'w']::"char"[])
     UNION ALL
-    SELECT CASE WHEN t.typtype = 'd' THEN 'DOMAIN' ELSE 'TYPE' END, 'pg_type'::regclass, t.oid, t.typname, NULL, t.typowner,
-           aclexplode(coalesce(t.typacl, acldefault('T', t.typowner)))
-      FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
-     WHERE n.nspname = $1::name
-       AND (t.typtype IN ('e', 'd')
-            OR (t.typtype = 'c' AND (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c'))
+    SELECT CASE WHEN t.typtype OPERATOR(pg_catalog.=) 'd' THEN 'DOMAIN' ELSE 'TYPE' END, 'pg_catalog.pg_type'::regclass, t.oid, t.typname, NULL, t.typowner,
+           pg_catalog.aclexplode(coalesce(t.typacl, pg_catalog.acldefault('T', t.typowner)))
+      FROM pg_type t JOIN pg_namespace n ON n.oid OPERATOR(pg_catalog.=) t.typnamespace
+     WHERE n.nspname OPERATOR(pg_catalog.=) $1::name
+       AND (t.typtype OPERATOR(pg_catalog.=) ANY (ARRAY['e', 'd']::"char"[])
+            OR (t.typtype OPERATOR(pg_catalog.=) 'c' AND (SELECT relkind FROM pg_class WHERE oid OPERATOR(pg_catalog.=) t.typrelid) OPERATOR(pg_catalog.=) 'c'))
   ) AS o
- WHERE (o.acl).grantee <> o.owner
+ WHERE (o.acl).grantee OPERATOR(pg_catalog.<>) o.owner
    AND NOT EXISTS (SELECT 1 FROM pg_depend e
-                    WHERE e.classid = o.classid AND e.objid = o.objid AND e.deptype = 'e')
+                    WHERE e.classid OPERATOR(pg_catalog.=) o.classid AND e.objid OPERATOR(pg_catalog.=) o.objid AND e.deptype OPERATOR(pg_catalog.=) 'e')
  ORDER BY 1, 2, 3, 4, 5

@@ -7,7 +7,7 @@
 -- a short $2 reads only its own tables however many there are, with any plan.
 WITH main_tables AS (
     SELECT m.relname
-      FROM unnest(coalesce($2::text[]::name[],
+      FROM pg_catalog.unnest(coalesce($2::text[]::name[],
                            ARRAY(SELECT m.relname FROM pg_class m
                                   WHERE m.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = $1::name))))
            AS x (relname)
@@ -35,15 +35,15 @@ SELECT t.branch,
        a.attname::text AS column_name,
        a.attnum::int AS attnum,
        a.atttypid::int AS type_oid,
-       format_type(a.atttypid, NULL) AS type_sql,
+       pg_catalog.format_type(a.atttypid, NULL) AS type_sql,
        CASE WHEN a.attidentity <> '' THEN
-                format('nextval(%L::regclass)',
-                       pg_get_serial_sequence(format('%I.%I', t.nspname, t.relname), a.attname))
-            WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, d.adrelid)
+                pg_catalog.format('nextval(%L::regclass)',
+                       pg_catalog.pg_get_serial_sequence(pg_catalog.format('%I.%I', t.nspname, t.relname), a.attname))
+            WHEN a.attgenerated = '' THEN pg_catalog.pg_get_expr(d.adbin, d.adrelid)
        END AS default_sql,
        a.attidentity::text AS identity,
        a.attgenerated::text AS generated,
-       array_position(pk.conkey, a.attnum)::int AS pk_position,
+       pg_catalog.array_position(pk.conkey, a.attnum)::int AS pk_position,
        pk.oid IS NOT NULL AS has_pk,
        m.atttypid IS NOT NULL AND (m.atttypid = a.atttypid OR EXISTS (
            SELECT 1 FROM pg_cast WHERE castsource = a.atttypid AND casttarget = m.atttypid))

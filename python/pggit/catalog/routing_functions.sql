@@ -8,13 +8,13 @@ WITH routes AS (
     SELECT oid FROM pg_namespace WHERE nspname = $1::name
 ), tracked_views AS (
     SELECT v.oid
-      FROM unnest($4::text[]::name[]) AS x (relname)
+      FROM pg_catalog.unnest($4::text[]::name[]) AS x (relname)
       JOIN pg_class v ON v.relname = x.relname
        AND v.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = $3::name)
        AND v.relkind = 'v'
 ), candidates AS (
     SELECT p.oid
-      FROM unnest(coalesce($2::text[]::name[],
+      FROM pg_catalog.unnest(coalesce($2::text[]::name[],
                            ARRAY(SELECT p.proname FROM pg_proc p WHERE p.pronamespace = (SELECT oid FROM routes))))
            AS x (proname)
       JOIN pg_proc p ON p.proname = x.proname AND p.pronamespace = (SELECT oid FROM routes)
@@ -24,15 +24,15 @@ WITH routes AS (
      CROSS JOIN LATERAL (
         SELECT d.refobjid
           FROM pg_rewrite r
-          JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid
-                          AND d.refclassid = 'pg_proc'::regclass
+          JOIN pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.objid = r.oid
+                          AND d.refclassid = 'pg_catalog.pg_proc'::regclass
          WHERE r.ev_class = v.oid
         UNION ALL
         SELECT d.refobjid
           FROM pg_attrdef ad
          CROSS JOIN LATERAL (SELECT d.refobjid FROM pg_depend d  -- by the depender index
-                              WHERE d.classid = 'pg_attrdef'::regclass AND d.objid = ad.oid
-                                AND d.refclassid = 'pg_proc'::regclass
+                              WHERE d.classid = 'pg_catalog.pg_attrdef'::regclass AND d.objid = ad.oid
+                                AND d.refclassid = 'pg_catalog.pg_proc'::regclass
                              OFFSET 0) d
          WHERE ad.adrelid = v.oid
         UNION ALL
@@ -40,8 +40,8 @@ WITH routes AS (
      ) AS used (oid)
 )
 SELECT p.proname::text AS name,
-       pg_get_function_identity_arguments(p.oid) AS args,
-       pg_get_function_result(p.oid) AS result,
+       pg_catalog.pg_get_function_identity_arguments(p.oid) AS args,
+       pg_catalog.pg_get_function_result(p.oid) AS result,
        p.prosrc AS body
   FROM candidates c
   JOIN pg_proc p ON p.oid = c.oid

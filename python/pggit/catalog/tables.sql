@@ -2,20 +2,20 @@
 SELECT c.relname AS name,
        c.relkind AS kind,
        c.relpersistence AS persistence,
-       CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partition_key,
+       CASE WHEN c.relkind OPERATOR(pg_catalog.=) 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END AS partition_key,
        (SELECT i.inhparent::regclass::text FROM pg_inherits i
-         WHERE i.inhrelid = c.oid AND c.relispartition) AS partition_of,
-       CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END AS partition_bound,
-       coalesce((SELECT array_to_json(array_agg(i.inhparent::regclass::text ORDER BY i.inhseqno))
-                   FROM pg_inherits i WHERE i.inhrelid = c.oid AND NOT c.relispartition),
+         WHERE i.inhrelid OPERATOR(pg_catalog.=) c.oid AND c.relispartition) AS partition_of,
+       CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END AS partition_bound,
+       coalesce((SELECT pg_catalog.array_to_json(pg_catalog.array_agg(i.inhparent::regclass::text ORDER BY i.inhseqno))
+                   FROM pg_inherits i WHERE i.inhrelid OPERATOR(pg_catalog.=) c.oid AND NOT c.relispartition),
                 '[]')::text AS inherits,
        c.relrowsecurity AS rls_enabled,
        c.relforcerowsecurity AS rls_forced,
-       coalesce(array_to_json(c.reloptions), '[]')::text AS options
+       coalesce(pg_catalog.array_to_json(c.reloptions), '[]')::text AS options
   FROM pg_class c
-  JOIN pg_namespace n ON n.oid = c.relnamespace
- WHERE n.nspname = $1::name
-   AND c.relkind IN ('r', 'p')
+  JOIN pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
+ WHERE n.nspname OPERATOR(pg_catalog.=) $1::name
+   AND c.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['r', 'p']::"char"[])
    AND NOT EXISTS (SELECT 1 FROM pg_depend e
-                    WHERE e.classid = 'pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e')
+                    WHERE e.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::regclass AND e.objid OPERATOR(pg_catalog.=) c.oid AND e.deptype OPERATOR(pg_catalog.=) 'e')
  ORDER BY c.relname
