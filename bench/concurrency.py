@@ -93,9 +93,15 @@ class Worker:
             return
         roll = self.rng.random()
         tag = f"w{self.index}_{self.serial}_{self.ops.total()}"
-        if roll < 0.30:
+        if roll < 0.20:
             column = f"c_{tag}"
             if self.ddl(conn, f"ALTER TABLE items ADD COLUMN {column} int"):
+                self.made.append(Made("column", column, self.branch))
+        elif roll < 0.30:
+            # a writer: rows first, then DDL, in one transaction (a migration that backfills)
+            column = f"c_{tag}"
+            if self.ddl(conn, "UPDATE items SET qty = qty + 1 WHERE id = 2",
+                        f"ALTER TABLE items ADD COLUMN {column} int"):
                 self.made.append(Made("column", column, self.branch))
         elif roll < 0.42:
             table = f"t_{tag}"
@@ -123,7 +129,7 @@ class Worker:
             else:
                 self.call(conn, "switch", "SELECT pggit.switch_branch(%s)", (self.branch,))
 
-    def ddl(self, conn, sql) -> bool:
+    def ddl(self, conn, *statements) -> bool:
         """DDL through search_path, only when the session is on its own branch.
 
         A switch that failed (a lock timeout, a deadlock) leaves the session where it
@@ -140,12 +146,19 @@ class Worker:
             if where and where[0] != self.branch:
                 self.violations.append(f"session on {where[0]!r} after switching to {self.branch!r}")
                 return False
-        return self.call(conn, "ddl", sql) is not None
+        if len(statements) == 1:
+            return self.call(conn, "ddl", statements[0]) is not None
+        return self.call(conn, "dml+ddl", statements) is not None
 
     def call(self, conn, op, sql, params=None):
         """Run one statement; its first row (or ()) on success, None on a tolerated error."""
         self.ops[op] += 1
         try:
+            if isinstance(sql, tuple):  # statements of one transaction
+                with conn.transaction(), conn.cursor() as cur:
+                    for statement in sql:
+                        cur.execute(statement)
+                return ()
             with conn.cursor() as cur:
                 cur.execute(sql, params)
                 return (cur.fetchone() if cur.description else None) or ()
@@ -260,7 +273,8 @@ def summary(result: dict) -> str:
     lines += ["", f"unique columns/tables made: {result['made']}, of which merged into main: {result['merged']}",
               "", "errors seen (all must be `pggit:` or retryable):"]
     lines += [f"  {n:5d}  {what}" for what, n in result["errors"].items()] or ["  none"]
-    lines += ["", f"violations: {len(result['violations'])}"]
+    deadlocks = sum(n for what, n in result["errors"].items() if " 40P01:" in what)
+    lines += ["", f"deadlocks: {deadlocks}", f"violations: {len(result['violations'])}"]
     lines += [f"  - {v}" for v in result["violations"][:50]]
     return "\n".join(lines)
 

@@ -363,3 +363,43 @@ def test_a_permission_the_caller_lacks_is_a_pggit_error(pg, server):
         assert e.value.diag.message_primary.startswith("pggit: ")
         assert "spiexceptions" not in str(e.value)
         assert e.value.diag.message_hint
+
+
+def test_detach_with_writers_running_ddl_does_not_deadlock(pg, server):
+    import threading
+    import time
+
+    pg.execute(APP)
+    for n in range(4):  # each writer its own table: writers never wait for each other
+        pg.execute(f"CREATE TABLE w{n} (id int PRIMARY KEY, v int); INSERT INTO w{n} VALUES (1, 0)")
+    pg.execute("SELECT pggit.init()")
+    pg.execute("SELECT pggit.create_branch('b1')")
+    pg.execute("SELECT pggit.create_branch('b2')")
+    stop = time.monotonic() + 3
+    errors = []
+
+    def writer(n):
+        conn = connect(server, pg.info.dbname)
+        try:
+            i = 0
+            while time.monotonic() < stop:
+                i += 1
+                try:
+                    with conn.transaction():
+                        conn.execute(f"UPDATE w{n} SET v = v + 1")
+                        conn.execute(f"ALTER TABLE w{n} ADD COLUMN c{i} int")
+                except psycopg.Error as e:
+                    errors.append(e)
+        finally:
+            conn.close()
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    time.sleep(0.5)
+    pg.execute("SELECT pggit.detach()")
+    for t in threads:
+        t.join()
+    assert [e for e in errors if e.sqlstate == "40P01"] == []
+    assert all((e.diag.message_primary or "").startswith("pggit:") for e in errors), errors
+    assert scalar(pg, "SELECT count(*) FROM pggit.repository") == 0
