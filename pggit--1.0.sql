@@ -511,8 +511,9 @@ COMMENT ON FUNCTION pggit._after_ddl(name[], text[]) IS
   'pggit internal: refreshes versioned_objects and masks of the schemas, and the lens of main''s tables (empty: none; NULL: all), after DDL';
 
 -- The event trigger's work. Pinned; the trigger passes the first schema of the session's
--- own path (see _check_session).
-CREATE FUNCTION pggit._ddl_command_end(first name) RETURNS void
+-- own path (see _check_session), and whether it runs a pg_dump script: a restore brings
+-- back pggit's masks, lens and metadata itself, so then the statement is only recorded.
+CREATE FUNCTION pggit._ddl_command_end(first name, restoring boolean) RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     cmd      record;
@@ -535,7 +536,9 @@ BEGIN
         SELECT b.id, b.name INTO branch FROM pggit.branches b WHERE b.schema_name = cmd.schema_name;
         CONTINUE WHEN NOT FOUND;
         IF NOT checked THEN
-            PERFORM pggit._check_session(first);  -- DDL on tracked objects from a mixed-up session fails
+            IF NOT restoring THEN
+                PERFORM pggit._check_session(first);  -- DDL on tracked objects from a mixed-up session fails
+            END IF;
             tracked := (SELECT r.tracked_schema FROM pggit.repository r);
             checked := true;
         END IF;
@@ -592,25 +595,26 @@ BEGIN
         END IF;
         PERFORM set_config('pggit.dropped_schemas', '', true), set_config('pggit.dropped_tables', '', true);
     END IF;
-    IF cardinality(schemas) > 0 OR tables IS NULL OR cardinality(tables) > 0 THEN
+    IF NOT restoring AND (cardinality(schemas) > 0 OR tables IS NULL OR cardinality(tables) > 0) THEN
         PERFORM pggit._after_ddl(schemas, tables);
     END IF;
 END
 $$;
-COMMENT ON FUNCTION pggit._ddl_command_end(name) IS
+COMMENT ON FUNCTION pggit._ddl_command_end(name, boolean) IS
   'pggit internal: what the ddl_command_end event trigger does: records DDL on tracked schemas, refreshes metadata, masks and lens';
 
 -- The event triggers. They read the session's own settings (its search_path, whether it
 -- runs a pg_dump script), so they are not pinned: they only pass them on, every name
 -- qualified, to the pinned functions that do the work. pggit's own DDL is left alone
 -- (pggit._internal(): a flag in the session's Python state, which SQL cannot set).
+-- Every other DDL statement on tracked objects is recorded, a restore's too.
 CREATE FUNCTION pggit._on_ddl_command_end() RETURNS event_trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    IF pggit._restoring() OR pggit._internal() THEN
+    IF pggit._internal() THEN
         RETURN;
     END IF;
-    PERFORM pggit._ddl_command_end((pg_catalog.current_schemas(false))[1]);
+    PERFORM pggit._ddl_command_end((pg_catalog.current_schemas(false))[1], pggit._restoring());
 END
 $$;
 COMMENT ON FUNCTION pggit._on_ddl_command_end() IS
@@ -665,7 +669,7 @@ CREATE FUNCTION pggit._on_sql_drop() RETURNS event_trigger
 LANGUAGE plpgsql AS $$
 BEGIN
     -- DROP EXTENSION pggit drops pggit itself: nothing to record then
-    IF pg_catalog.to_regclass('pggit.repository') IS NULL OR pggit._restoring() OR pggit._internal() THEN
+    IF pg_catalog.to_regclass('pggit.repository') IS NULL OR pggit._internal() THEN
         RETURN;
     END IF;
     PERFORM pggit._sql_drop(tg_tag);

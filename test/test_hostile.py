@@ -287,6 +287,12 @@ def test_no_setting_switches_recording_off(pg):
     pg.execute("CREATE TABLE recorded (id int)")
     assert scalar(pg, "SELECT count(*) FROM pggit.version_history WHERE object_name = 'public.recorded'") == 1
     assert scalar(pg, "SELECT pggit._internal()") is False
+    # the settings a pg_dump script starts with
+    pg.execute("SET check_function_bodies = off; SET search_path = ''")
+    pg.execute("CREATE TABLE public.also_recorded (id int)")
+    pg.execute("RESET check_function_bodies; RESET search_path")
+    assert scalar(pg, "SELECT count(*) FROM pggit.version_history "
+                      "WHERE object_name = 'public.also_recorded'") == 1
 
 
 # --- route 7: locks that serialise pggit, not the database --------------------------------------
