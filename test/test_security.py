@@ -161,7 +161,8 @@ VALID = {"name": "main", "parent": "main", "from": "main", "to": "main", "source
          "target": "main", "a": "main", "b": "main", "branch": "main", "message": "ok",
          "strategy": "fail", "resolutions": None, "force": False, "drop_branches": False,
          "schemas": [], "tables": [], "statement": "SELECT 1", "params": [], "relation": "canary",
-         "signature": "f()", "first": "public", "tag": "CREATE TABLE", "branch_schema": "pggit_branch_side"}
+         "signature": "f()", "first": "public", "tag": "CREATE TABLE", "branch_schema": "pggit_branch_side",
+         "restoring": False}
 
 
 def _functions(conn):
