@@ -238,10 +238,47 @@ RETURN pg_catalog.jsonb_build_object('branch', pggit.current_branch());
 COMMENT ON FUNCTION pggit.context() IS
   'pggit: the session''s context as jsonb, {"branch": ...}; later versions add keys, never remove them';
 
-CREATE FUNCTION pggit.version() RETURNS text
+-- The API's errors, as the client sees them: each API function is a PL/pgSQL wrapper
+-- around its PL/Python body (pggit._<name>_impl) that raises the body's error again from
+-- here, so no PL/Python traceback, and no "spiexceptions.X:" prefix, reaches the client.
+-- Security: the wrappers read the caller's search_path through their bodies, so they
+-- are not pinned; they name nothing unqualified.
+CREATE FUNCTION pggit._raise(state text, message text, detail text, hint text) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    message := regexp_replace(message, '^spiexceptions\.\w+: ', '');
+    IF coalesce(detail, '') <> '' AND coalesce(hint, '') <> '' THEN
+        RAISE EXCEPTION USING ERRCODE = state, MESSAGE = message, DETAIL = detail, HINT = hint;
+    ELSIF coalesce(hint, '') <> '' THEN
+        RAISE EXCEPTION USING ERRCODE = state, MESSAGE = message, HINT = hint;
+    ELSIF coalesce(detail, '') <> '' THEN
+        RAISE EXCEPTION USING ERRCODE = state, MESSAGE = message, DETAIL = detail;
+    END IF;
+    RAISE EXCEPTION USING ERRCODE = state, MESSAGE = message;
+END
+$$;
+COMMENT ON FUNCTION pggit._raise(text, text, text, text) IS
+  'pggit internal: raises an error of the API again, without PL/Python''s traceback';
+
+CREATE FUNCTION pggit._version_impl() RETURNS text
 LANGUAGE plpython3u STABLE AS $$
 if "pggit" not in GD: plpy.execute("SELECT pggit._load()")
 return GD["pggit"].version()
+$$;
+COMMENT ON FUNCTION pggit._version_impl() IS
+  'pggit internal: the body of pggit.version(), which gives its errors without PL/Python''s traceback';
+
+CREATE FUNCTION pggit.version() RETURNS text
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    e_state text; e_message text; e_detail text; e_hint text;
+BEGIN
+    RETURN pggit._version_impl();
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS e_state = RETURNED_SQLSTATE, e_message = MESSAGE_TEXT,
+                            e_detail = PG_EXCEPTION_DETAIL, e_hint = PG_EXCEPTION_HINT;
+    PERFORM pggit._raise(e_state, e_message, e_detail, e_hint);
+END
 $$;
 COMMENT ON FUNCTION pggit.version() IS
   'pggit: the version of the installed Python package (matches the extension version)';
@@ -330,26 +367,71 @@ $$;
 COMMENT ON FUNCTION pggit._missing_function(text) IS
   'pggit internal: raises 42883 for a function of main that the session''s branch lacks (the mask functions call it)';
 
-CREATE FUNCTION pggit.init() RETURNS text
+CREATE FUNCTION pggit._init_impl() RETURNS text
 LANGUAGE plpython3u AS $$
 if "pggit" not in GD: plpy.execute("SELECT pggit._load()")
 return GD["pggit"].init()
 $$;
+COMMENT ON FUNCTION pggit._init_impl() IS
+  'pggit internal: the body of pggit.init(), which gives its errors without PL/Python''s traceback';
+
+CREATE FUNCTION pggit.init() RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+    e_state text; e_message text; e_detail text; e_hint text;
+BEGIN
+    RETURN pggit._init_impl();
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS e_state = RETURNED_SQLSTATE, e_message = MESSAGE_TEXT,
+                            e_detail = PG_EXCEPTION_DETAIL, e_hint = PG_EXCEPTION_HINT;
+    PERFORM pggit._raise(e_state, e_message, e_detail, e_hint);
+END
+$$;
 COMMENT ON FUNCTION pggit.init() IS
   'pggit: puts the objects of public under version control as branch main, where they are; moves nothing';
 
-CREATE FUNCTION pggit.create_branch(name text, parent text DEFAULT 'main') RETURNS text
+CREATE FUNCTION pggit._create_branch_impl(name text, parent text) RETURNS text
 LANGUAGE plpython3u AS $$
 if "pggit" not in GD: plpy.execute("SELECT pggit._load()")
 return GD["pggit"].create_branch(name, parent)
 $$;
+COMMENT ON FUNCTION pggit._create_branch_impl(text, text) IS
+  'pggit internal: the body of pggit.create_branch(), which gives its errors without PL/Python''s traceback';
+
+CREATE FUNCTION pggit.create_branch(name text, parent text DEFAULT 'main') RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+    e_state text; e_message text; e_detail text; e_hint text;
+BEGIN
+    RETURN pggit._create_branch_impl(name, parent);
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS e_state = RETURNED_SQLSTATE, e_message = MESSAGE_TEXT,
+                            e_detail = PG_EXCEPTION_DETAIL, e_hint = PG_EXCEPTION_HINT;
+    PERFORM pggit._raise(e_state, e_message, e_detail, e_hint);
+END
+$$;
 COMMENT ON FUNCTION pggit.create_branch(text, text) IS
   'pggit: creates a branch from parent (default main): a copy of its objects and rows; returns the branch''s schema';
 
-CREATE FUNCTION pggit.delete_branch(name text, force boolean DEFAULT false) RETURNS text
+CREATE FUNCTION pggit._delete_branch_impl(name text, force boolean) RETURNS text
 LANGUAGE plpython3u AS $$
 if "pggit" not in GD: plpy.execute("SELECT pggit._load()")
 return GD["pggit"].delete_branch(name, force)
+$$;
+COMMENT ON FUNCTION pggit._delete_branch_impl(text, boolean) IS
+  'pggit internal: the body of pggit.delete_branch(), which gives its errors without PL/Python''s traceback';
+
+CREATE FUNCTION pggit.delete_branch(name text, force boolean DEFAULT false) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+    e_state text; e_message text; e_detail text; e_hint text;
+BEGIN
+    RETURN pggit._delete_branch_impl(name, force);
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS e_state = RETURNED_SQLSTATE, e_message = MESSAGE_TEXT,
+                            e_detail = PG_EXCEPTION_DETAIL, e_hint = PG_EXCEPTION_HINT;
+    PERFORM pggit._raise(e_state, e_message, e_detail, e_hint);
+END
 $$;
 COMMENT ON FUNCTION pggit.delete_branch(text, boolean) IS
   'pggit: drops a branch and its schema; refuses main, and unmerged work unless force';
@@ -436,32 +518,77 @@ $$;
 COMMENT ON FUNCTION pggit.list_branches() IS
   'pggit: every branch with its parent, schema, head commit, and whether this session is on it';
 
-CREATE FUNCTION pggit.detach(drop_branches boolean DEFAULT false) RETURNS text
+CREATE FUNCTION pggit._detach_impl(drop_branches boolean) RETURNS text
 LANGUAGE plpython3u AS $$
 if "pggit" not in GD: plpy.execute("SELECT pggit._load()")
 return GD["pggit"].detach(drop_branches)
 $$;
+COMMENT ON FUNCTION pggit._detach_impl(boolean) IS
+  'pggit internal: the body of pggit.detach(), which gives its errors without PL/Python''s traceback';
+
+CREATE FUNCTION pggit.detach(drop_branches boolean DEFAULT false) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+    e_state text; e_message text; e_detail text; e_hint text;
+BEGIN
+    RETURN pggit._detach_impl(drop_branches);
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS e_state = RETURNED_SQLSTATE, e_message = MESSAGE_TEXT,
+                            e_detail = PG_EXCEPTION_DETAIL, e_hint = PG_EXCEPTION_HINT;
+    PERFORM pggit._raise(e_state, e_message, e_detail, e_hint);
+END
+$$;
 COMMENT ON FUNCTION pggit.detach(boolean) IS
   'pggit: stops version control: main stays as it is in public; masks and the lens go; branch schemas stay unless drop_branches';
 
-CREATE FUNCTION pggit.enable_lens() RETURNS text
+CREATE FUNCTION pggit._enable_lens_impl() RETURNS text
 LANGUAGE plpython3u AS $$
 if "pggit" not in GD: plpy.execute("SELECT pggit._load()")
 return GD["pggit"].enable_lens()
 $$;
+COMMENT ON FUNCTION pggit._enable_lens_impl() IS
+  'pggit internal: the body of pggit.enable_lens(), which gives its errors without PL/Python''s traceback';
+
+CREATE FUNCTION pggit.enable_lens() RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+    e_state text; e_message text; e_detail text; e_hint text;
+BEGIN
+    RETURN pggit._enable_lens_impl();
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS e_state = RETURNED_SQLSTATE, e_message = MESSAGE_TEXT,
+                            e_detail = PG_EXCEPTION_DETAIL, e_hint = PG_EXCEPTION_HINT;
+    PERFORM pggit._raise(e_state, e_message, e_detail, e_hint);
+END
+$$;
 COMMENT ON FUNCTION pggit.enable_lens() IS
   'pggit: builds the lens: views in pggit_lens of main''s tables, routed to the branch named by pggit.current_branch';
 
-CREATE FUNCTION pggit.disable_lens() RETURNS text
+CREATE FUNCTION pggit._disable_lens_impl() RETURNS text
 LANGUAGE plpython3u AS $$
 if "pggit" not in GD: plpy.execute("SELECT pggit._load()")
 return GD["pggit"].disable_lens()
+$$;
+COMMENT ON FUNCTION pggit._disable_lens_impl() IS
+  'pggit internal: the body of pggit.disable_lens(), which gives its errors without PL/Python''s traceback';
+
+CREATE FUNCTION pggit.disable_lens() RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+    e_state text; e_message text; e_detail text; e_hint text;
+BEGIN
+    RETURN pggit._disable_lens_impl();
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS e_state = RETURNED_SQLSTATE, e_message = MESSAGE_TEXT,
+                            e_detail = PG_EXCEPTION_DETAIL, e_hint = PG_EXCEPTION_HINT;
+    PERFORM pggit._raise(e_state, e_message, e_detail, e_hint);
+END
 $$;
 COMMENT ON FUNCTION pggit.disable_lens() IS
   'pggit: drops the lens''s views and functions; branches and main are untouched';
 
 CREATE FUNCTION pggit._regenerate_lens() RETURNS void
-LANGUAGE plpython3u AS $$
+LANGUAGE plpython3u SET search_path = pg_catalog, pg_temp AS $$
 if "pggit" not in GD: plpy.execute("SELECT pggit._load()")
 GD["pggit"].regenerate_lens()
 $$;
@@ -503,7 +630,7 @@ COMMENT ON FUNCTION pggit._restoring() IS
 ------------------------------------------------------------------------------
 
 CREATE FUNCTION pggit._after_ddl(schemas name[], tables text[]) RETURNS void
-LANGUAGE plpython3u AS $$
+LANGUAGE plpython3u SET search_path = pg_catalog, pg_temp AS $$
 if "pggit" not in GD: plpy.execute("SELECT pggit._load()")
 GD["pggit"].after_ddl(schemas, tables)
 $$;
@@ -688,19 +815,48 @@ CREATE EVENT TRIGGER pggit_sql_drop ON sql_drop
 -- Schema diff
 ------------------------------------------------------------------------------
 
-CREATE FUNCTION pggit.schema_diff("from" text, "to" text)
-RETURNS TABLE (change_type text, object_type text, object_name text, sql_to_sync text, hazards text[])
+CREATE FUNCTION pggit._schema_diff_impl("from" text, "to" text) RETURNS TABLE (change_type text, object_type text, object_name text, sql_to_sync text, hazards text[])
 LANGUAGE plpython3u STABLE AS $$
 if "pggit" not in GD: plpy.execute("SELECT pggit._load()")
 return GD["pggit"].schema_diff(args[0], args[1])
 $$;
+COMMENT ON FUNCTION pggit._schema_diff_impl(text, text) IS
+  'pggit internal: the body of pggit.schema_diff(), which gives its errors without PL/Python''s traceback';
+
+CREATE FUNCTION pggit.schema_diff("from" text, "to" text) RETURNS TABLE (change_type text, object_type text, object_name text, sql_to_sync text, hazards text[])
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    e_state text; e_message text; e_detail text; e_hint text;
+BEGIN
+    RETURN QUERY SELECT * FROM pggit._schema_diff_impl("from", "to");
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS e_state = RETURNED_SQLSTATE, e_message = MESSAGE_TEXT,
+                            e_detail = PG_EXCEPTION_DETAIL, e_hint = PG_EXCEPTION_HINT;
+    PERFORM pggit._raise(e_state, e_message, e_detail, e_hint);
+END
+$$;
 COMMENT ON FUNCTION pggit.schema_diff(text, text) IS
   'pggit: the changes that turn one branch or commit into another, with the SQL of each and its hazards';
 
-CREATE FUNCTION pggit.schema_diff_sql("from" text, "to" text) RETURNS text
+CREATE FUNCTION pggit._schema_diff_sql_impl("from" text, "to" text) RETURNS text
 LANGUAGE plpython3u STABLE AS $$
 if "pggit" not in GD: plpy.execute("SELECT pggit._load()")
 return GD["pggit"].schema_diff_sql(args[0], args[1])
+$$;
+COMMENT ON FUNCTION pggit._schema_diff_sql_impl(text, text) IS
+  'pggit internal: the body of pggit.schema_diff_sql(), which gives its errors without PL/Python''s traceback';
+
+CREATE FUNCTION pggit.schema_diff_sql("from" text, "to" text) RETURNS text
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    e_state text; e_message text; e_detail text; e_hint text;
+BEGIN
+    RETURN pggit._schema_diff_sql_impl("from", "to");
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS e_state = RETURNED_SQLSTATE, e_message = MESSAGE_TEXT,
+                            e_detail = PG_EXCEPTION_DETAIL, e_hint = PG_EXCEPTION_HINT;
+    PERFORM pggit._raise(e_state, e_message, e_detail, e_hint);
+END
 $$;
 COMMENT ON FUNCTION pggit.schema_diff_sql(text, text) IS
   'pggit: one dependency-ordered script, unqualified, that turns "from" into "to"; run it with search_path set to the schema to change';
@@ -709,55 +865,141 @@ COMMENT ON FUNCTION pggit.schema_diff_sql(text, text) IS
 -- Commits and merge
 ------------------------------------------------------------------------------
 
-CREATE FUNCTION pggit.commit(message text) RETURNS text
+CREATE FUNCTION pggit._commit_impl(message text) RETURNS text
 LANGUAGE plpython3u AS $$
 if "pggit" not in GD: plpy.execute("SELECT pggit._load()")
 return GD["pggit"].commit(message)
 $$;
+COMMENT ON FUNCTION pggit._commit_impl(text) IS
+  'pggit internal: the body of pggit.commit(), which gives its errors without PL/Python''s traceback';
+
+CREATE FUNCTION pggit.commit(message text) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+    e_state text; e_message text; e_detail text; e_hint text;
+BEGIN
+    RETURN pggit._commit_impl(message);
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS e_state = RETURNED_SQLSTATE, e_message = MESSAGE_TEXT,
+                            e_detail = PG_EXCEPTION_DETAIL, e_hint = PG_EXCEPTION_HINT;
+    PERFORM pggit._raise(e_state, e_message, e_detail, e_hint);
+END
+$$;
 COMMENT ON FUNCTION pggit.commit(text) IS
   'pggit: snapshots the current branch''s schema as a commit and returns its hash (the head, if nothing changed)';
 
-CREATE FUNCTION pggit.log(branch text DEFAULT NULL)
-RETURNS TABLE (hash text, parents text[], author text, message text, "timestamp" timestamptz)
+CREATE FUNCTION pggit._log_impl(branch text) RETURNS TABLE (hash text, parents text[], author text, message text, "timestamp" timestamptz)
 LANGUAGE plpython3u STABLE AS $$
 if "pggit" not in GD: plpy.execute("SELECT pggit._load()")
 return GD["pggit"].log(branch)
 $$;
+COMMENT ON FUNCTION pggit._log_impl(text) IS
+  'pggit internal: the body of pggit.log(), which gives its errors without PL/Python''s traceback';
+
+CREATE FUNCTION pggit.log(branch text DEFAULT NULL) RETURNS TABLE (hash text, parents text[], author text, message text, "timestamp" timestamptz)
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    e_state text; e_message text; e_detail text; e_hint text;
+BEGIN
+    RETURN QUERY SELECT * FROM pggit._log_impl(branch);
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS e_state = RETURNED_SQLSTATE, e_message = MESSAGE_TEXT,
+                            e_detail = PG_EXCEPTION_DETAIL, e_hint = PG_EXCEPTION_HINT;
+    PERFORM pggit._raise(e_state, e_message, e_detail, e_hint);
+END
+$$;
 COMMENT ON FUNCTION pggit.log(text) IS
   'pggit: the commits reachable from a branch (default: the current one) or a commit hash, newest first';
 
-CREATE FUNCTION pggit.status()
-RETURNS TABLE (change_type text, object_type text, object_name text, sql_to_sync text, hazards text[])
+CREATE FUNCTION pggit._status_impl() RETURNS TABLE (change_type text, object_type text, object_name text, sql_to_sync text, hazards text[])
 LANGUAGE plpython3u STABLE AS $$
 if "pggit" not in GD: plpy.execute("SELECT pggit._load()")
 return GD["pggit"].status()
 $$;
+COMMENT ON FUNCTION pggit._status_impl() IS
+  'pggit internal: the body of pggit.status(), which gives its errors without PL/Python''s traceback';
+
+CREATE FUNCTION pggit.status() RETURNS TABLE (change_type text, object_type text, object_name text, sql_to_sync text, hazards text[])
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    e_state text; e_message text; e_detail text; e_hint text;
+BEGIN
+    RETURN QUERY SELECT * FROM pggit._status_impl();
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS e_state = RETURNED_SQLSTATE, e_message = MESSAGE_TEXT,
+                            e_detail = PG_EXCEPTION_DETAIL, e_hint = PG_EXCEPTION_HINT;
+    PERFORM pggit._raise(e_state, e_message, e_detail, e_hint);
+END
+$$;
 COMMENT ON FUNCTION pggit.status() IS
   'pggit: what changed on the current branch since its last commit, as schema_diff rows';
 
-CREATE FUNCTION pggit.merge_base(a text, b text) RETURNS text
+CREATE FUNCTION pggit._merge_base_impl(a text, b text) RETURNS text
 LANGUAGE plpython3u STABLE AS $$
 if "pggit" not in GD: plpy.execute("SELECT pggit._load()")
 return GD["pggit"].merge_base(a, b)
 $$;
+COMMENT ON FUNCTION pggit._merge_base_impl(text, text) IS
+  'pggit internal: the body of pggit.merge_base(), which gives its errors without PL/Python''s traceback';
+
+CREATE FUNCTION pggit.merge_base(a text, b text) RETURNS text
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    e_state text; e_message text; e_detail text; e_hint text;
+BEGIN
+    RETURN pggit._merge_base_impl(a, b);
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS e_state = RETURNED_SQLSTATE, e_message = MESSAGE_TEXT,
+                            e_detail = PG_EXCEPTION_DETAIL, e_hint = PG_EXCEPTION_HINT;
+    PERFORM pggit._raise(e_state, e_message, e_detail, e_hint);
+END
+$$;
 COMMENT ON FUNCTION pggit.merge_base(text, text) IS
   'pggit: the nearest common ancestor commit of two branches or commits (NULL if none)';
 
-CREATE FUNCTION pggit.merge(source text, target text DEFAULT NULL, strategy text DEFAULT 'fail',
-                            resolutions jsonb DEFAULT NULL)
-RETURNS TABLE (status text, commit_hash text, conflicts int, message text)
+CREATE FUNCTION pggit._merge_impl(source text, target text, strategy text, resolutions jsonb) RETURNS TABLE (status text, commit_hash text, conflicts int, message text)
 LANGUAGE plpython3u AS $$
 if "pggit" not in GD: plpy.execute("SELECT pggit._load()")
 return GD["pggit"].merge(source, target, strategy, resolutions)
 $$;
+COMMENT ON FUNCTION pggit._merge_impl(text, text, text, jsonb) IS
+  'pggit internal: the body of pggit.merge(), which gives its errors without PL/Python''s traceback';
+
+CREATE FUNCTION pggit.merge(source text, target text DEFAULT NULL, strategy text DEFAULT 'fail',
+                            resolutions jsonb DEFAULT NULL) RETURNS TABLE (status text, commit_hash text, conflicts int, message text)
+LANGUAGE plpgsql AS $$
+DECLARE
+    e_state text; e_message text; e_detail text; e_hint text;
+BEGIN
+    RETURN QUERY SELECT * FROM pggit._merge_impl(source, target, strategy, resolutions);
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS e_state = RETURNED_SQLSTATE, e_message = MESSAGE_TEXT,
+                            e_detail = PG_EXCEPTION_DETAIL, e_hint = PG_EXCEPTION_HINT;
+    PERFORM pggit._raise(e_state, e_message, e_detail, e_hint);
+END
+$$;
 COMMENT ON FUNCTION pggit.merge(text, text, text, jsonb) IS
   'pggit: three-way merge of source into target (default: the current branch), applied in place; on conflicts applies nothing';
 
-CREATE FUNCTION pggit.conflicts(source text, target text DEFAULT NULL)
-RETURNS TABLE (object_type text, object_name text, base text, ours text, theirs text, description text)
+CREATE FUNCTION pggit._conflicts_impl(source text, target text) RETURNS TABLE (object_type text, object_name text, base text, ours text, theirs text, description text)
 LANGUAGE plpython3u STABLE AS $$
 if "pggit" not in GD: plpy.execute("SELECT pggit._load()")
 return GD["pggit"].conflicts(source, target)
+$$;
+COMMENT ON FUNCTION pggit._conflicts_impl(text, text) IS
+  'pggit internal: the body of pggit.conflicts(), which gives its errors without PL/Python''s traceback';
+
+CREATE FUNCTION pggit.conflicts(source text, target text DEFAULT NULL) RETURNS TABLE (object_type text, object_name text, base text, ours text, theirs text, description text)
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    e_state text; e_message text; e_detail text; e_hint text;
+BEGIN
+    RETURN QUERY SELECT * FROM pggit._conflicts_impl(source, target);
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS e_state = RETURNED_SQLSTATE, e_message = MESSAGE_TEXT,
+                            e_detail = PG_EXCEPTION_DETAIL, e_hint = PG_EXCEPTION_HINT;
+    PERFORM pggit._raise(e_state, e_message, e_detail, e_hint);
+END
 $$;
 COMMENT ON FUNCTION pggit.conflicts(text, text) IS
   'pggit: the conflicts merge(source, target) would stop at, without changing anything';

@@ -409,3 +409,39 @@ def test_detach_with_writers_running_ddl_does_not_deadlock(pg, server):
     assert [e for e in errors if e.sqlstate == "40P01"] == []
     assert all((e.diag.message_primary or "").startswith("pggit:") for e in errors), errors
     assert scalar(pg, "SELECT count(*) FROM pggit.repository") == 0
+
+
+# --- pinning ----------------------------------------------------------------------------------
+
+API = ["version", "init", "create_branch", "delete_branch", "detach", "enable_lens", "disable_lens",
+       "schema_diff", "schema_diff_sql", "commit", "log", "status", "merge_base", "merge", "conflicts"]
+# Not pinned, each for a reason pggit--1.0.sql gives where it is defined: inlined into
+# lens views, or bound when created (RETURN bodies); setting or reading the session's
+# own search_path (switch_branch, the event triggers, the API, whose Python entry reads
+# the caller's path for the session check and then pins it itself).
+UNPINNED = {"current_branch", "context", "_mask_schema", "_path_without_branches", "_restoring",
+            "_python_path", "switch_branch", "_on_ddl_command_end", "_on_sql_drop",
+            *API, *(f"_{name}_impl" for name in API)}
+
+
+def test_every_function_that_can_be_pinned_is(pg):
+    unpinned = {r[0] for r in pg.execute("""
+        SELECT p.proname::text FROM pg_proc p
+         WHERE p.pronamespace = 'pggit'::regnamespace
+           AND NOT EXISTS (SELECT FROM unnest(p.proconfig) c WHERE c LIKE 'search_path=%')""")}
+    assert unpinned == UNPINNED
+    definers = {r[0] for r in pg.execute("SELECT proname::text FROM pg_proc "
+                                         "WHERE pronamespace = 'pggit'::regnamespace AND prosecdef")}
+    assert definers == {"_as_owner"}
+
+
+def test_errors_reach_the_client_without_a_python_traceback(pg):
+    pg.execute("SELECT pggit.init()")
+    for call in ("SELECT pggit.create_branch('main')", "SELECT * FROM pggit.schema_diff('nope', 'main')",
+                 "SELECT * FROM pggit.merge('main', 'main')", "SELECT pggit.commit('')"):
+        with pytest.raises(psycopg.Error) as e:
+            pg.execute(call)
+        diag = e.value.diag
+        assert diag.message_primary.startswith("pggit: ") and diag.message_hint, call
+        assert "Traceback" not in (diag.context or "") and "PL/Python" not in (diag.context or ""), call
+        assert "spiexceptions" not in str(e.value), call

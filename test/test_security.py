@@ -162,7 +162,7 @@ VALID = {"name": "main", "parent": "main", "from": "main", "to": "main", "source
          "strategy": "fail", "resolutions": None, "force": False, "drop_branches": False,
          "schemas": [], "tables": [], "statement": "SELECT 1", "params": [], "relation": "canary",
          "signature": "f()", "first": "public", "tag": "CREATE TABLE", "branch_schema": "pggit_branch_side",
-         "restoring": False}
+         "restoring": False, "state": "P0001", "message": "m", "detail": None, "hint": None}
 
 
 def _functions(conn):

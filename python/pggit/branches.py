@@ -101,7 +101,7 @@ def check_branch_schema(schema: str) -> str:
     return schema
 
 
-def branch_schemas(db, rows: list[dict]) -> list[dict]:
+def branch_schemas(rows: list[dict]) -> list[dict]:
     """Branch rows, each checked to name one of pggit's branch schemas."""
     for row in rows:
         check_branch_schema(row["schema_name"])

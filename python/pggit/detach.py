@@ -25,7 +25,7 @@ def detach(db, drop_branches: bool) -> str:
         branches = db.query("SELECT id, name, schema_name FROM pggit.branches WHERE name <> $1 ORDER BY id",
                             (MAIN,))
         lens.disable(db)
-        for branch in branch_schemas(db, branches):
+        for branch in branch_schemas(branches):
             if drop_branches:
                 drop_schemas(db, branch["schema_name"])
             else:

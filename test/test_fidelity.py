@@ -1,0 +1,54 @@
+"""Branches of real schemas: shapes that broke create_branch (issue 12's first three)."""
+
+import pytest
+
+from conftest import scalar
+
+SHAPES = {
+    "partitions made before init, with rows": """
+        CREATE TABLE m (id int, at date NOT NULL, PRIMARY KEY (id, at)) PARTITION BY RANGE (at);
+        CREATE TABLE m_2024 PARTITION OF m FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+        CREATE TABLE m_2025 PARTITION OF m FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+        INSERT INTO m VALUES (1, '2024-03-01'), (2, '2025-03-01');
+    """,
+    "a foreign key cycle": """
+        CREATE TABLE a (id int PRIMARY KEY, b_id int);
+        CREATE TABLE b (id int PRIMARY KEY, a_id int REFERENCES a (id));
+        ALTER TABLE a ADD FOREIGN KEY (b_id) REFERENCES b (id);
+        INSERT INTO a VALUES (1, NULL); INSERT INTO b VALUES (1, 1); UPDATE a SET b_id = 1;
+    """,
+    "deferrable, initially deferred foreign keys (Django's)": """
+        CREATE TABLE parent (id int PRIMARY KEY);
+        CREATE TABLE child (id int PRIMARY KEY,
+                            parent_id int REFERENCES parent DEFERRABLE INITIALLY DEFERRED);
+        INSERT INTO parent VALUES (1); INSERT INTO child VALUES (1, 1);
+    """,
+    "foreign keys declared on partitions": """
+        CREATE TABLE customers (id int PRIMARY KEY);
+        CREATE TABLE orders (id int, at date NOT NULL, customer_id int) PARTITION BY RANGE (at);
+        CREATE TABLE orders_2024 PARTITION OF orders FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+        ALTER TABLE orders_2024 ADD FOREIGN KEY (customer_id) REFERENCES customers (id);
+        INSERT INTO customers VALUES (1); INSERT INTO orders VALUES (1, '2024-05-01', 1);
+    """,
+}
+
+
+def tables_and_rows(conn, schema):
+    tables = [r[0] for r in conn.execute(
+        "SELECT relname FROM pg_class WHERE relnamespace = %s::regnamespace AND relkind IN ('r', 'p') ORDER BY 1",
+        (schema,))]
+    return {t: conn.execute(f'SELECT md5(string_agg(x::text, \',\' ORDER BY x::text)) FROM "{schema}"."{t}" x')
+            .fetchone()[0] for t in tables}
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_a_branch_is_an_exact_copy(pg, shape):
+    pg.execute(SHAPES[shape])
+    pg.execute("SELECT pggit.init()")
+    schema = scalar(pg, "SELECT pggit.create_branch('copy')")
+    assert tables_and_rows(pg, schema) == tables_and_rows(pg, "public")
+    assert list(pg.execute("SELECT * FROM pggit.schema_diff('main', 'copy')")) == []
+    # every constraint of the copy holds and points inside the branch
+    foreign = pg.execute("SELECT confrelid::regclass::text, convalidated FROM pg_constraint "
+                         "WHERE contype = 'f' AND connamespace = %s::regnamespace", (schema,)).fetchall()
+    assert all(target.startswith(schema + ".") and valid for target, valid in foreign)
