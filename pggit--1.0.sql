@@ -238,11 +238,13 @@ RETURN pg_catalog.jsonb_build_object('branch', pggit.current_branch());
 COMMENT ON FUNCTION pggit.context() IS
   'pggit: the session''s context as jsonb, {"branch": ...}; later versions add keys, never remove them';
 
--- The API's errors, as the client sees them: each API function is a PL/pgSQL wrapper
--- around its PL/Python body (pggit._<name>_impl) that raises the body's error again from
--- here, so no PL/Python traceback, and no "spiexceptions.X:" prefix, reaches the client.
--- Security: the wrappers read the caller's search_path through their bodies, so they
--- are not pinned; they name nothing unqualified.
+-- The API's errors, as the client sees them: each API function whose work is done in
+-- Python is a PL/pgSQL function around its PL/Python body (pggit._<name>_impl) that
+-- raises the body's error again from here, so no PL/Python traceback, and no
+-- "spiexceptions.X:" prefix, reaches the client. pggit._api_function(name) makes it,
+-- with the body's signature, while this script runs (it is dropped at the end).
+-- Security: the functions it makes read the caller's search_path through their bodies,
+-- so they are not pinned; they name nothing unqualified.
 CREATE FUNCTION pggit._raise(state text, message text, detail text, hint text) RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
@@ -260,6 +262,37 @@ $$;
 COMMENT ON FUNCTION pggit._raise(text, text, text, text) IS
   'pggit internal: raises an error of the API again, without PL/Python''s traceback';
 
+CREATE FUNCTION pggit._api_function(name text) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $make$
+DECLARE
+    impl  oid := to_regproc(format('pggit.%I', '_' || name || '_impl'));
+    p     record;
+    call  text;
+BEGIN
+    SELECT pr.proretset, pr.provolatile,
+           pg_get_function_arguments(pr.oid) AS arguments, pg_get_function_result(pr.oid) AS result,
+           (SELECT string_agg(quote_ident(a.name), ', ' ORDER BY a.n)
+              FROM unnest(pr.proargnames, coalesce(pr.proargmodes, array_fill('i'::"char", ARRAY[pr.pronargs])))
+                   WITH ORDINALITY AS a (name, mode, n)
+             WHERE a.mode IN ('i', 'b', 'v')) AS names
+      INTO p FROM pg_proc pr WHERE pr.oid = impl;
+    call := format('pggit.%I(%s)', '_' || name || '_impl', coalesce(p.names, ''));
+    EXECUTE format($f$CREATE FUNCTION pggit.%I(%s) RETURNS %s LANGUAGE plpgsql %s AS %L$f$,
+                   name, p.arguments, p.result, CASE p.provolatile WHEN 's' THEN 'STABLE' ELSE '' END,
+                   format($body$
+DECLARE
+    e_state text; e_message text; e_detail text; e_hint text;
+BEGIN
+    %s;
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS e_state = RETURNED_SQLSTATE, e_message = MESSAGE_TEXT,
+                            e_detail = PG_EXCEPTION_DETAIL, e_hint = PG_EXCEPTION_HINT;
+    PERFORM pggit._raise(e_state, e_message, e_detail, e_hint);
+END
+$body$, CASE WHEN p.proretset THEN 'RETURN QUERY SELECT * FROM ' || call ELSE 'RETURN ' || call END));
+END
+$make$;
+
 CREATE FUNCTION pggit._version_impl() RETURNS text
 LANGUAGE plpython3u STABLE AS $$
 if "pggit" not in GD: plpy.execute("SELECT pggit._load()")
@@ -268,18 +301,7 @@ $$;
 COMMENT ON FUNCTION pggit._version_impl() IS
   'pggit internal: the body of pggit.version(), which gives its errors without PL/Python''s traceback';
 
-CREATE FUNCTION pggit.version() RETURNS text
-LANGUAGE plpgsql STABLE AS $$
-DECLARE
-    e_state text; e_message text; e_detail text; e_hint text;
-BEGIN
-    RETURN pggit._version_impl();
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS e_state = RETURNED_SQLSTATE, e_message = MESSAGE_TEXT,
-                            e_detail = PG_EXCEPTION_DETAIL, e_hint = PG_EXCEPTION_HINT;
-    PERFORM pggit._raise(e_state, e_message, e_detail, e_hint);
-END
-$$;
+SELECT pggit._api_function('version');
 COMMENT ON FUNCTION pggit.version() IS
   'pggit: the version of the installed Python package (matches the extension version)';
 
@@ -375,22 +397,11 @@ $$;
 COMMENT ON FUNCTION pggit._init_impl() IS
   'pggit internal: the body of pggit.init(), which gives its errors without PL/Python''s traceback';
 
-CREATE FUNCTION pggit.init() RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE
-    e_state text; e_message text; e_detail text; e_hint text;
-BEGIN
-    RETURN pggit._init_impl();
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS e_state = RETURNED_SQLSTATE, e_message = MESSAGE_TEXT,
-                            e_detail = PG_EXCEPTION_DETAIL, e_hint = PG_EXCEPTION_HINT;
-    PERFORM pggit._raise(e_state, e_message, e_detail, e_hint);
-END
-$$;
+SELECT pggit._api_function('init');
 COMMENT ON FUNCTION pggit.init() IS
   'pggit: puts the objects of public under version control as branch main, where they are; moves nothing';
 
-CREATE FUNCTION pggit._create_branch_impl(name text, parent text) RETURNS text
+CREATE FUNCTION pggit._create_branch_impl(name text, parent text DEFAULT 'main') RETURNS text
 LANGUAGE plpython3u AS $$
 if "pggit" not in GD: plpy.execute("SELECT pggit._load()")
 return GD["pggit"].create_branch(name, parent)
@@ -398,22 +409,11 @@ $$;
 COMMENT ON FUNCTION pggit._create_branch_impl(text, text) IS
   'pggit internal: the body of pggit.create_branch(), which gives its errors without PL/Python''s traceback';
 
-CREATE FUNCTION pggit.create_branch(name text, parent text DEFAULT 'main') RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE
-    e_state text; e_message text; e_detail text; e_hint text;
-BEGIN
-    RETURN pggit._create_branch_impl(name, parent);
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS e_state = RETURNED_SQLSTATE, e_message = MESSAGE_TEXT,
-                            e_detail = PG_EXCEPTION_DETAIL, e_hint = PG_EXCEPTION_HINT;
-    PERFORM pggit._raise(e_state, e_message, e_detail, e_hint);
-END
-$$;
+SELECT pggit._api_function('create_branch');
 COMMENT ON FUNCTION pggit.create_branch(text, text) IS
   'pggit: creates a branch from parent (default main): a copy of its objects and rows; returns the branch''s schema';
 
-CREATE FUNCTION pggit._delete_branch_impl(name text, force boolean) RETURNS text
+CREATE FUNCTION pggit._delete_branch_impl(name text, force boolean DEFAULT false) RETURNS text
 LANGUAGE plpython3u AS $$
 if "pggit" not in GD: plpy.execute("SELECT pggit._load()")
 return GD["pggit"].delete_branch(name, force)
@@ -421,18 +421,7 @@ $$;
 COMMENT ON FUNCTION pggit._delete_branch_impl(text, boolean) IS
   'pggit internal: the body of pggit.delete_branch(), which gives its errors without PL/Python''s traceback';
 
-CREATE FUNCTION pggit.delete_branch(name text, force boolean DEFAULT false) RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE
-    e_state text; e_message text; e_detail text; e_hint text;
-BEGIN
-    RETURN pggit._delete_branch_impl(name, force);
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS e_state = RETURNED_SQLSTATE, e_message = MESSAGE_TEXT,
-                            e_detail = PG_EXCEPTION_DETAIL, e_hint = PG_EXCEPTION_HINT;
-    PERFORM pggit._raise(e_state, e_message, e_detail, e_hint);
-END
-$$;
+SELECT pggit._api_function('delete_branch');
 COMMENT ON FUNCTION pggit.delete_branch(text, boolean) IS
   'pggit: drops a branch and its schema; refuses main, and unmerged work unless force';
 
@@ -518,7 +507,7 @@ $$;
 COMMENT ON FUNCTION pggit.list_branches() IS
   'pggit: every branch with its parent, schema, head commit, and whether this session is on it';
 
-CREATE FUNCTION pggit._detach_impl(drop_branches boolean) RETURNS text
+CREATE FUNCTION pggit._detach_impl(drop_branches boolean DEFAULT false) RETURNS text
 LANGUAGE plpython3u AS $$
 if "pggit" not in GD: plpy.execute("SELECT pggit._load()")
 return GD["pggit"].detach(drop_branches)
@@ -526,18 +515,7 @@ $$;
 COMMENT ON FUNCTION pggit._detach_impl(boolean) IS
   'pggit internal: the body of pggit.detach(), which gives its errors without PL/Python''s traceback';
 
-CREATE FUNCTION pggit.detach(drop_branches boolean DEFAULT false) RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE
-    e_state text; e_message text; e_detail text; e_hint text;
-BEGIN
-    RETURN pggit._detach_impl(drop_branches);
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS e_state = RETURNED_SQLSTATE, e_message = MESSAGE_TEXT,
-                            e_detail = PG_EXCEPTION_DETAIL, e_hint = PG_EXCEPTION_HINT;
-    PERFORM pggit._raise(e_state, e_message, e_detail, e_hint);
-END
-$$;
+SELECT pggit._api_function('detach');
 COMMENT ON FUNCTION pggit.detach(boolean) IS
   'pggit: stops version control: main stays as it is in public; masks and the lens go; branch schemas stay unless drop_branches';
 
@@ -549,18 +527,7 @@ $$;
 COMMENT ON FUNCTION pggit._enable_lens_impl() IS
   'pggit internal: the body of pggit.enable_lens(), which gives its errors without PL/Python''s traceback';
 
-CREATE FUNCTION pggit.enable_lens() RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE
-    e_state text; e_message text; e_detail text; e_hint text;
-BEGIN
-    RETURN pggit._enable_lens_impl();
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS e_state = RETURNED_SQLSTATE, e_message = MESSAGE_TEXT,
-                            e_detail = PG_EXCEPTION_DETAIL, e_hint = PG_EXCEPTION_HINT;
-    PERFORM pggit._raise(e_state, e_message, e_detail, e_hint);
-END
-$$;
+SELECT pggit._api_function('enable_lens');
 COMMENT ON FUNCTION pggit.enable_lens() IS
   'pggit: builds the lens: views in pggit_lens of main''s tables, routed to the branch named by pggit.current_branch';
 
@@ -572,18 +539,7 @@ $$;
 COMMENT ON FUNCTION pggit._disable_lens_impl() IS
   'pggit internal: the body of pggit.disable_lens(), which gives its errors without PL/Python''s traceback';
 
-CREATE FUNCTION pggit.disable_lens() RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE
-    e_state text; e_message text; e_detail text; e_hint text;
-BEGIN
-    RETURN pggit._disable_lens_impl();
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS e_state = RETURNED_SQLSTATE, e_message = MESSAGE_TEXT,
-                            e_detail = PG_EXCEPTION_DETAIL, e_hint = PG_EXCEPTION_HINT;
-    PERFORM pggit._raise(e_state, e_message, e_detail, e_hint);
-END
-$$;
+SELECT pggit._api_function('disable_lens');
 COMMENT ON FUNCTION pggit.disable_lens() IS
   'pggit: drops the lens''s views and functions; branches and main are untouched';
 
@@ -823,18 +779,7 @@ $$;
 COMMENT ON FUNCTION pggit._schema_diff_impl(text, text) IS
   'pggit internal: the body of pggit.schema_diff(), which gives its errors without PL/Python''s traceback';
 
-CREATE FUNCTION pggit.schema_diff("from" text, "to" text) RETURNS TABLE (change_type text, object_type text, object_name text, sql_to_sync text, hazards text[])
-LANGUAGE plpgsql STABLE AS $$
-DECLARE
-    e_state text; e_message text; e_detail text; e_hint text;
-BEGIN
-    RETURN QUERY SELECT * FROM pggit._schema_diff_impl("from", "to");
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS e_state = RETURNED_SQLSTATE, e_message = MESSAGE_TEXT,
-                            e_detail = PG_EXCEPTION_DETAIL, e_hint = PG_EXCEPTION_HINT;
-    PERFORM pggit._raise(e_state, e_message, e_detail, e_hint);
-END
-$$;
+SELECT pggit._api_function('schema_diff');
 COMMENT ON FUNCTION pggit.schema_diff(text, text) IS
   'pggit: the changes that turn one branch or commit into another, with the SQL of each and its hazards';
 
@@ -846,18 +791,7 @@ $$;
 COMMENT ON FUNCTION pggit._schema_diff_sql_impl(text, text) IS
   'pggit internal: the body of pggit.schema_diff_sql(), which gives its errors without PL/Python''s traceback';
 
-CREATE FUNCTION pggit.schema_diff_sql("from" text, "to" text) RETURNS text
-LANGUAGE plpgsql STABLE AS $$
-DECLARE
-    e_state text; e_message text; e_detail text; e_hint text;
-BEGIN
-    RETURN pggit._schema_diff_sql_impl("from", "to");
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS e_state = RETURNED_SQLSTATE, e_message = MESSAGE_TEXT,
-                            e_detail = PG_EXCEPTION_DETAIL, e_hint = PG_EXCEPTION_HINT;
-    PERFORM pggit._raise(e_state, e_message, e_detail, e_hint);
-END
-$$;
+SELECT pggit._api_function('schema_diff_sql');
 COMMENT ON FUNCTION pggit.schema_diff_sql(text, text) IS
   'pggit: one dependency-ordered script, unqualified, that turns "from" into "to"; run it with search_path set to the schema to change';
 
@@ -873,22 +807,11 @@ $$;
 COMMENT ON FUNCTION pggit._commit_impl(text) IS
   'pggit internal: the body of pggit.commit(), which gives its errors without PL/Python''s traceback';
 
-CREATE FUNCTION pggit.commit(message text) RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE
-    e_state text; e_message text; e_detail text; e_hint text;
-BEGIN
-    RETURN pggit._commit_impl(message);
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS e_state = RETURNED_SQLSTATE, e_message = MESSAGE_TEXT,
-                            e_detail = PG_EXCEPTION_DETAIL, e_hint = PG_EXCEPTION_HINT;
-    PERFORM pggit._raise(e_state, e_message, e_detail, e_hint);
-END
-$$;
+SELECT pggit._api_function('commit');
 COMMENT ON FUNCTION pggit.commit(text) IS
   'pggit: snapshots the current branch''s schema as a commit and returns its hash (the head, if nothing changed)';
 
-CREATE FUNCTION pggit._log_impl(branch text) RETURNS TABLE (hash text, parents text[], author text, message text, "timestamp" timestamptz)
+CREATE FUNCTION pggit._log_impl(branch text DEFAULT NULL) RETURNS TABLE (hash text, parents text[], author text, message text, "timestamp" timestamptz)
 LANGUAGE plpython3u STABLE AS $$
 if "pggit" not in GD: plpy.execute("SELECT pggit._load()")
 return GD["pggit"].log(branch)
@@ -896,18 +819,7 @@ $$;
 COMMENT ON FUNCTION pggit._log_impl(text) IS
   'pggit internal: the body of pggit.log(), which gives its errors without PL/Python''s traceback';
 
-CREATE FUNCTION pggit.log(branch text DEFAULT NULL) RETURNS TABLE (hash text, parents text[], author text, message text, "timestamp" timestamptz)
-LANGUAGE plpgsql STABLE AS $$
-DECLARE
-    e_state text; e_message text; e_detail text; e_hint text;
-BEGIN
-    RETURN QUERY SELECT * FROM pggit._log_impl(branch);
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS e_state = RETURNED_SQLSTATE, e_message = MESSAGE_TEXT,
-                            e_detail = PG_EXCEPTION_DETAIL, e_hint = PG_EXCEPTION_HINT;
-    PERFORM pggit._raise(e_state, e_message, e_detail, e_hint);
-END
-$$;
+SELECT pggit._api_function('log');
 COMMENT ON FUNCTION pggit.log(text) IS
   'pggit: the commits reachable from a branch (default: the current one) or a commit hash, newest first';
 
@@ -919,18 +831,7 @@ $$;
 COMMENT ON FUNCTION pggit._status_impl() IS
   'pggit internal: the body of pggit.status(), which gives its errors without PL/Python''s traceback';
 
-CREATE FUNCTION pggit.status() RETURNS TABLE (change_type text, object_type text, object_name text, sql_to_sync text, hazards text[])
-LANGUAGE plpgsql STABLE AS $$
-DECLARE
-    e_state text; e_message text; e_detail text; e_hint text;
-BEGIN
-    RETURN QUERY SELECT * FROM pggit._status_impl();
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS e_state = RETURNED_SQLSTATE, e_message = MESSAGE_TEXT,
-                            e_detail = PG_EXCEPTION_DETAIL, e_hint = PG_EXCEPTION_HINT;
-    PERFORM pggit._raise(e_state, e_message, e_detail, e_hint);
-END
-$$;
+SELECT pggit._api_function('status');
 COMMENT ON FUNCTION pggit.status() IS
   'pggit: what changed on the current branch since its last commit, as schema_diff rows';
 
@@ -942,22 +843,12 @@ $$;
 COMMENT ON FUNCTION pggit._merge_base_impl(text, text) IS
   'pggit internal: the body of pggit.merge_base(), which gives its errors without PL/Python''s traceback';
 
-CREATE FUNCTION pggit.merge_base(a text, b text) RETURNS text
-LANGUAGE plpgsql STABLE AS $$
-DECLARE
-    e_state text; e_message text; e_detail text; e_hint text;
-BEGIN
-    RETURN pggit._merge_base_impl(a, b);
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS e_state = RETURNED_SQLSTATE, e_message = MESSAGE_TEXT,
-                            e_detail = PG_EXCEPTION_DETAIL, e_hint = PG_EXCEPTION_HINT;
-    PERFORM pggit._raise(e_state, e_message, e_detail, e_hint);
-END
-$$;
+SELECT pggit._api_function('merge_base');
 COMMENT ON FUNCTION pggit.merge_base(text, text) IS
   'pggit: the nearest common ancestor commit of two branches or commits (NULL if none)';
 
-CREATE FUNCTION pggit._merge_impl(source text, target text, strategy text, resolutions jsonb) RETURNS TABLE (status text, commit_hash text, conflicts int, message text)
+CREATE FUNCTION pggit._merge_impl(source text, target text DEFAULT NULL, strategy text DEFAULT 'fail',
+                            resolutions jsonb DEFAULT NULL) RETURNS TABLE (status text, commit_hash text, conflicts int, message text)
 LANGUAGE plpython3u AS $$
 if "pggit" not in GD: plpy.execute("SELECT pggit._load()")
 return GD["pggit"].merge(source, target, strategy, resolutions)
@@ -965,23 +856,11 @@ $$;
 COMMENT ON FUNCTION pggit._merge_impl(text, text, text, jsonb) IS
   'pggit internal: the body of pggit.merge(), which gives its errors without PL/Python''s traceback';
 
-CREATE FUNCTION pggit.merge(source text, target text DEFAULT NULL, strategy text DEFAULT 'fail',
-                            resolutions jsonb DEFAULT NULL) RETURNS TABLE (status text, commit_hash text, conflicts int, message text)
-LANGUAGE plpgsql AS $$
-DECLARE
-    e_state text; e_message text; e_detail text; e_hint text;
-BEGIN
-    RETURN QUERY SELECT * FROM pggit._merge_impl(source, target, strategy, resolutions);
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS e_state = RETURNED_SQLSTATE, e_message = MESSAGE_TEXT,
-                            e_detail = PG_EXCEPTION_DETAIL, e_hint = PG_EXCEPTION_HINT;
-    PERFORM pggit._raise(e_state, e_message, e_detail, e_hint);
-END
-$$;
+SELECT pggit._api_function('merge');
 COMMENT ON FUNCTION pggit.merge(text, text, text, jsonb) IS
   'pggit: three-way merge of source into target (default: the current branch), applied in place; on conflicts applies nothing';
 
-CREATE FUNCTION pggit._conflicts_impl(source text, target text) RETURNS TABLE (object_type text, object_name text, base text, ours text, theirs text, description text)
+CREATE FUNCTION pggit._conflicts_impl(source text, target text DEFAULT NULL) RETURNS TABLE (object_type text, object_name text, base text, ours text, theirs text, description text)
 LANGUAGE plpython3u STABLE AS $$
 if "pggit" not in GD: plpy.execute("SELECT pggit._load()")
 return GD["pggit"].conflicts(source, target)
@@ -989,17 +868,9 @@ $$;
 COMMENT ON FUNCTION pggit._conflicts_impl(text, text) IS
   'pggit internal: the body of pggit.conflicts(), which gives its errors without PL/Python''s traceback';
 
-CREATE FUNCTION pggit.conflicts(source text, target text DEFAULT NULL) RETURNS TABLE (object_type text, object_name text, base text, ours text, theirs text, description text)
-LANGUAGE plpgsql STABLE AS $$
-DECLARE
-    e_state text; e_message text; e_detail text; e_hint text;
-BEGIN
-    RETURN QUERY SELECT * FROM pggit._conflicts_impl(source, target);
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS e_state = RETURNED_SQLSTATE, e_message = MESSAGE_TEXT,
-                            e_detail = PG_EXCEPTION_DETAIL, e_hint = PG_EXCEPTION_HINT;
-    PERFORM pggit._raise(e_state, e_message, e_detail, e_hint);
-END
-$$;
+SELECT pggit._api_function('conflicts');
 COMMENT ON FUNCTION pggit.conflicts(text, text) IS
   'pggit: the conflicts merge(source, target) would stop at, without changing anything';
+
+-- Only this script makes API functions.
+DROP FUNCTION pggit._api_function(text);
