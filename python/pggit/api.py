@@ -156,24 +156,22 @@ def regenerate_lens() -> None:
 
 @entry(writes=True)
 def enable_lens() -> str:
-    from . import branches, lens
-
-    db = server_db()
-    branches.require_init(db)
-    branches.require_repository_owner(db, "turn the lens on")
-    with branches.internal(db):
-        return lens.enable(db)
+    return _lens_switch(True)
 
 
 @entry(writes=True)
 def disable_lens() -> str:
+    return _lens_switch(False)
+
+
+def _lens_switch(on: bool) -> str:
     from . import branches, lens
 
     db = server_db()
     branches.require_init(db)
-    branches.require_repository_owner(db, "turn the lens off")
+    branches.require_repository_owner(db, "turn the lens " + ("on" if on else "off"))
     with branches.internal(db):
-        return lens.disable(db)
+        return lens.enable(db) if on else lens.disable(db)
 
 
 @entry(writes=True)
