@@ -1,8 +1,12 @@
 """Branches of real schemas: shapes that broke create_branch (issue 12's first three)."""
 
-import pytest
+import tempfile
 
-from conftest import scalar
+import psycopg
+import pytest
+from pytest_postgresql import factories
+
+from conftest import PG_BIN, connect, scalar
 
 SHAPES = {
     "partitions made before init, with rows": """
@@ -52,3 +56,33 @@ def test_a_branch_is_an_exact_copy(pg, shape):
     foreign = pg.execute("SELECT confrelid::regclass::text, convalidated FROM pg_constraint "
                          "WHERE contype = 'f' AND connamespace = %s::regnamespace", (schema,)).fetchall()
     assert all(target.startswith(schema + ".") and valid for target, valid in foreign)
+
+
+# A server whose lock table is as small as PostgreSQL allows (10 locks per slot).
+small_locks = factories.postgresql_proc(
+    executable=str(PG_BIN / "pg_ctl"), port=None, unixsocketdir=tempfile.gettempdir(),
+    postgres_options="-c fsync=off -c max_locks_per_transaction=10 -c max_connections=20")
+
+
+def test_a_copy_the_lock_table_cannot_hold_fails_whole_with_the_setting_to_change(small_locks):
+    conn = connect(small_locks, "postgres")
+    try:
+        conn.execute("CREATE DATABASE locks TEMPLATE template0")
+    finally:
+        conn.close()
+    pg = connect(small_locks, "locks")
+    try:
+        pg.execute("CREATE EXTENSION pggit CASCADE")
+        for i in range(400):  # one transaction each: the lock table holds that
+            pg.execute(f"CREATE TABLE t{i} (id int PRIMARY KEY, note text)")
+        pg.execute("SELECT pggit.init()")
+        schemas = scalar(pg, "SELECT count(*) FROM pg_namespace")
+        with pytest.raises(psycopg.Error) as e:
+            pg.execute("SELECT pggit.create_branch('big')")
+        assert e.value.sqlstate == "53200"
+        assert e.value.diag.message_primary.startswith("pggit: create_branch of schema public ran out")
+        assert "max_locks_per_transaction to at least" in e.value.diag.message_hint
+        assert scalar(pg, "SELECT count(*) FROM pg_namespace") == schemas
+        assert scalar(pg, "SELECT count(*) FROM pggit.branches") == 1
+    finally:
+        pg.close()

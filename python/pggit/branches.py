@@ -184,7 +184,8 @@ def create_branch(db, name: str, parent: str | None) -> str:
         raise PggitError(f"branch {name!r} already exists",
                          hint="Choose another name, or delete the branch first.",
                          sqlstate=errors.DUPLICATE_OBJECT)
-    with internal(db):
+    budget = lock_budget(db, source["schema_name"])
+    with internal(db), out_of_locks_said(budget, source["schema_name"]):
         schema = schema_for(db, name)
         lock_tables(db, source["schema_name"])
         db.execute(f"CREATE SCHEMA {ident(schema)}")
@@ -204,6 +205,32 @@ def create_branch(db, name: str, parent: str | None) -> str:
         commits.fork(db, source["name"], name)  # the fork point: merge finds its base here
         refresh(db, schema)
     return schema
+
+
+def lock_budget(db, schema: str) -> dict:
+    """How many locks a copy of `schema` holds until it commits (a lock on every relation
+    it reads and makes), and the server's lock table, read before the copy starts: once
+    the lock table has run out, no query can run in the transaction."""
+    return db.query(sql("branch_lock_budget"), (schema,))[0]
+
+
+@contextmanager
+def out_of_locks_said(budget: dict, schema: str):
+    """PostgreSQL's "out of shared memory" as a pggit error that names the setting and a
+    value that holds the copy. The statement fails as a whole: nothing is left."""
+    try:
+        yield
+    except Exception as e:
+        if getattr(e, "sqlstate", None) != "53200":
+            raise
+        wanted = -(-budget["needed"] * 3 // (2 * budget["slots"]))  # half as much again, per slot
+        raise PggitError(f"create_branch of schema {schema} ran out of shared lock memory: it holds about "
+                         f"{budget['needed']} locks until it commits, and max_locks_per_transaction is "
+                         f"{budget['per_transaction']}",
+                         hint=f"Set max_locks_per_transaction to at least {max(wanted, budget['per_transaction'] * 2)} "
+                              "(postgresql.conf or ALTER SYSTEM), restart PostgreSQL, and create the branch "
+                              "again; nothing was done.",
+                         sqlstate="53200") from None
 
 
 def lock_tables(db, schema: str) -> None:
