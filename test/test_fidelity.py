@@ -86,3 +86,26 @@ def test_a_copy_the_lock_table_cannot_hold_fails_whole_with_the_setting_to_chang
         assert scalar(pg, "SELECT count(*) FROM pggit.branches") == 1
     finally:
         pg.close()
+
+
+def test_a_view_whose_cte_shares_a_tables_name_reads_its_own_branch(pg):
+    """Issue 12, item 5: pg_get_viewdef qualifies the table (`public.t`) because a CTE has
+    its name; the branch's copy must read the branch's table, never main's."""
+    pg.execute("""
+        CREATE TABLE t (id int PRIMARY KEY, v text);
+        INSERT INTO t VALUES (1, 'main');
+        CREATE VIEW v AS WITH t AS (SELECT id, v FROM t WHERE id > 0) SELECT * FROM t;
+        CREATE VIEW w AS WITH t AS (SELECT 2 AS id, 'cte' AS v) SELECT * FROM t UNION ALL SELECT * FROM public.t;
+    """)
+    pg.execute("SELECT pggit.init()")
+    schema = scalar(pg, "SELECT pggit.create_branch('b')")
+    pg.execute(f"UPDATE {schema}.t SET v = 'branch'")
+    assert pg.execute(f"SELECT v FROM {schema}.v").fetchall() == [("branch",)]
+    assert sorted(pg.execute(f"SELECT v FROM {schema}.w").fetchall()) == [("branch",), ("cte",)]
+    assert pg.execute("SELECT v FROM public.v").fetchall() == [("main",)]
+    assert list(pg.execute("SELECT * FROM pggit.schema_diff('main', 'b')")) == []
+    # the patch for production names production's own schema
+    pg.execute(f"CREATE OR REPLACE VIEW {schema}.v AS WITH t AS (SELECT id, v FROM {schema}.t WHERE id > 1) "
+               "SELECT * FROM t")
+    patch = scalar(pg, "SELECT pggit.schema_diff_sql('main', 'b')")
+    assert "public.t" in patch and schema not in patch

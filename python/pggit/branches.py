@@ -196,10 +196,10 @@ def create_branch(db, name: str, parent: str | None) -> str:
         # another table's, cycles and deferred checks included
         foreign_keys = {k for k, c in model.constraints.items() if c.type == "f"}
         without_fks = model.without(foreign_keys)
-        run_script(db, schema, engine.script(Schema(), without_fks))
+        run_script(db, schema, engine.script(Schema(), without_fks, schema))
         run_all(db, "branch_owner_statements", source["schema_name"], schema)
         copy_rows(db, source["schema_name"], schema)
-        run_script(db, schema, engine.script(without_fks, model))
+        run_script(db, schema, engine.script(without_fks, model, schema))
         db.as_owner("INSERT INTO pggit.branches (name, schema_name, parent_branch_id, created_by) "
                     "VALUES ($1, $2, $3::bigint, $4::name)", (name, schema, source["id"], current_role(db)))
         commits.fork(db, source["name"], name)  # the fork point: merge finds its base here

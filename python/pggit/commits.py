@@ -13,6 +13,7 @@ import re
 
 from . import branches, errors
 from .errors import PggitError
+from .quoting import bind_self
 
 _HEX = re.compile(r"^[0-9a-f]{7,64}$")
 
@@ -191,5 +192,5 @@ def diff_refs(db, a: str, b: str) -> list[dict]:
 
 def change_row(change) -> dict:
     return {"change_type": change.change_type, "object_type": change.object_type,
-            "object_name": change.object_name, "sql_to_sync": change.sql_to_sync,
+            "object_name": change.object_name, "sql_to_sync": bind_self(change.sql_to_sync, branches.TRACKED_SCHEMA),
             "hazards": list(change.hazards)}

@@ -5,15 +5,17 @@ from __future__ import annotations
 from .catalog import load_schema
 from .diff import Change, diff
 from .model import Schema
+from .quoting import bind_self
 from .render import render
 
 
-def script(old: Schema, new: Schema) -> str:
-    """The dependency-ordered script turning `old` into `new`.
+def script(old: Schema, new: Schema, schema: str = "public") -> str:
+    """The dependency-ordered script turning `old` into `new`, for `schema`.
 
-    Names are unqualified: run it with search_path set to the schema being changed.
+    Names are unqualified (run it with search_path set to the schema being changed),
+    but where a view must name its own schema: that is `schema`.
     """
-    return render(diff(old, new), old, new)
+    return bind_self(render(diff(old, new), old, new), schema)
 
 
 def diff_schemas(db_from, schema_from: str, db_to, schema_to: str) -> list[Change]:
@@ -23,5 +25,5 @@ def diff_schemas(db_from, schema_from: str, db_to, schema_to: str) -> list[Chang
 
 def diff_script(db_from, schema_from: str, db_to, schema_to: str) -> str:
     """One script turning `schema_from` into `schema_to`."""
-    return script(load_schema(db_from, schema_from), load_schema(db_to, schema_to))
+    return script(load_schema(db_from, schema_from), load_schema(db_to, schema_to), schema_from)
 

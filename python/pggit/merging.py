@@ -16,7 +16,7 @@ from . import branches, commits, errors
 from .diff import diff
 from .errors import PggitError
 from .merge import check_choices, merge_models
-from .quoting import literal
+from .quoting import bind_self, literal
 from .render import render
 
 # pg_advisory_xact_lock(MERGE_LOCK, target branch id): one merge per target at a time.
@@ -127,7 +127,7 @@ def apply(db, branch: dict, old, new) -> int:
     changes = diff(old, new)
     if not changes:
         return 0
-    chunks = _chunks(changes, old, new)
+    chunks = _chunks(changes, old, new, branch["schema_name"])
     with branches.internal(db), branches.search_path(db, branch["schema_name"]):
         # function bodies may name objects created later in the script (render's own SET is session-wide)
         saved = db.query("SELECT pg_catalog.current_setting('check_function_bodies') AS old")[0]["old"]
@@ -160,7 +160,7 @@ def routed_tables(old, new) -> set[str] | None:
     return names
 
 
-def _chunks(changes, old, new) -> list[tuple[object, str]]:
+def _chunks(changes, old, new, schema: str) -> list[tuple[object, str]]:
     """The rendered script cut at each change's first statement (a comment marks it).
 
     Statements render() adds on its own (rebuilding what depends on a changed object)
@@ -171,7 +171,7 @@ def _chunks(changes, old, new) -> list[tuple[object, str]]:
             if step.sql:
                 step.sql = f"{_MARK}{i}\n{step.sql}"
                 break
-    script = render(changes, old, new).replace("SET check_function_bodies = false;\n", "", 1)
+    script = bind_self(render(changes, old, new), schema).replace("SET check_function_bodies = false;\n", "", 1)
     parts = _SPLIT.split(script)
     out = [(None, parts[0])] if parts[0].strip() else []
     out += [(changes[int(i)], sql) for i, sql in zip(parts[1::2], parts[2::2]) if sql.strip()]

@@ -51,6 +51,32 @@ def literal(value) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+# A view's definition names its own schema only where a bare name would be ambiguous (a
+# CTE of the same name is in scope); the model keeps that name as this marker, so that a
+# view reads the same from every schema, and a script binds it to the schema it runs in.
+SELF_SCHEMA = '"pggit self"'
+
+_TOKENS = re.compile(r"""'(?:[^']|'')*'|"(?:[^"]|"")*"|\$([A-Za-z_]*)\$.*?\$\1\$|[A-Za-z_][A-Za-z0-9_$]*|.""", re.S)
+
+
+def self_qualified(sql: str, schema: str) -> str:
+    """`sql` with every `<schema>.` qualifier token replaced by SELF_SCHEMA: tokens only,
+    never inside a string literal, a quoted identifier of another name, or a dollar quote."""
+    own = ident(schema)
+    out, tokens = [], [m.group(0) for m in _TOKENS.finditer(sql)]
+    for i, token in enumerate(tokens):
+        if token == own and i + 1 < len(tokens) and tokens[i + 1] == "." and (i == 0 or tokens[i - 1] != "."):
+            out.append(SELF_SCHEMA)
+        else:
+            out.append(token)
+    return "".join(out)
+
+
+def bind_self(sql: str, schema: str) -> str:
+    """A script with SELF_SCHEMA bound to the schema it is for."""
+    return sql.replace(SELF_SCHEMA + ".", ident(schema) + ".")
+
+
 def text_array(values) -> str | None:
     """A text[] literal for a `$n::text[]` parameter: each value as text, None as NULL;
     None (SQL NULL) for no array at all."""

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from ..model import (Column, Comment, Constraint, Function, Index, Policy, Privilege,
                      Schema, Sequence, Table, Trigger, Type, View)
-from ..quoting import ident, qualified
+from ..quoting import ident, qualified, self_qualified
 
 _HERE = Path(__file__).resolve().parent
 TRACKED_SCHEMA = "public"
@@ -110,8 +110,8 @@ def _sequences(rows, schema, _):
 
 def _views(rows, schema, _):
     for r in rows:
-        yield View(name=r["name"], definition=r["definition"], materialized=r["materialized"],
-                   options=_json(r["options"]))
+        yield View(name=r["name"], definition=self_qualified(r["definition"], schema),
+                   materialized=r["materialized"], options=_json(r["options"]))
 
 
 def _functions(rows, schema, _):
