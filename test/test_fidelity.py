@@ -109,3 +109,26 @@ def test_a_view_whose_cte_shares_a_tables_name_reads_its_own_branch(pg):
                "SELECT * FROM t")
     patch = scalar(pg, "SELECT pggit.schema_diff_sql('main', 'b')")
     assert "public.t" in patch and schema not in patch
+
+
+def test_constraint_triggers_and_range_types_branch(pg):
+    """Issue 12, item 4: a constraint trigger is copied as a trigger, and a range type's
+    constructor functions are not copied without their type (range types are shared)."""
+    pg.execute("""
+        CREATE TYPE span AS RANGE (subtype = int);
+        CREATE TABLE bookings (id int PRIMARY KEY, during span);
+        INSERT INTO bookings VALUES (1, span(1, 5));
+        CREATE FUNCTION check_booking() RETURNS trigger LANGUAGE plpgsql AS
+            $$ BEGIN RETURN NULL; END $$;
+        CREATE CONSTRAINT TRIGGER bookings_check AFTER INSERT ON bookings
+            DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION check_booking();
+    """)
+    pg.execute("SELECT pggit.init()")
+    schema = scalar(pg, "SELECT pggit.create_branch('b')")
+    assert scalar(pg, f"SELECT tgconstraint <> 0 FROM pg_trigger WHERE tgname = 'bookings_check' "
+                      f"AND tgrelid = '{schema}.bookings'::regclass")
+    assert scalar(pg, f"SELECT during::text FROM {schema}.bookings") == "[1,5)"
+    assert list(pg.execute("SELECT * FROM pggit.schema_diff('main', 'b')")) == []
+    pg.execute("SELECT pggit.switch_branch('b')")
+    assert scalar(pg, "SELECT span(2, 3)::text") == "[2,3)"  # shared, not masked
+    pg.execute("INSERT INTO bookings VALUES (2, span(6, 9))")

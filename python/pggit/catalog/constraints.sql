@@ -10,4 +10,5 @@ SELECT c.relname AS table_name,
    AND c.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['r', 'p']::"char"[])
    AND k.conislocal
    AND k.conparentid OPERATOR(pg_catalog.=) 0
+   AND k.contype OPERATOR(pg_catalog.<>) 't'  -- a constraint trigger is read as a trigger (triggers.sql)
  ORDER BY c.relname, k.conname

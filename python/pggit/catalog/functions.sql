@@ -10,5 +10,6 @@ SELECT p.proname AS name,
  WHERE n.nspname OPERATOR(pg_catalog.=) $1::name
    AND p.prokind OPERATOR(pg_catalog.=) ANY (ARRAY['f', 'p', 'w']::"char"[])
    AND NOT EXISTS (SELECT 1 FROM pg_depend e
-                    WHERE e.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::regclass AND e.objid OPERATOR(pg_catalog.=) p.oid AND e.deptype OPERATOR(pg_catalog.=) 'e')
+                    WHERE e.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::regclass AND e.objid OPERATOR(pg_catalog.=) p.oid
+                      AND e.deptype OPERATOR(pg_catalog.=) ANY (ARRAY['e', 'i']::"char"[]))  -- an extension's; a range type's constructors
  ORDER BY 2

@@ -51,6 +51,8 @@ WITH main AS (
      WHERE p.pronamespace = (SELECT oid FROM main) AND $3::text[] IS NULL
        AND p.prokind IN ('f', 'p', 'w')
        AND (p.oid, 'pg_catalog.pg_proc'::regclass) NOT IN (SELECT objid, classid FROM members)
+       AND NOT EXISTS (SELECT 1 FROM pg_depend i  -- a range type's constructors: not versioned
+                        WHERE i.classid = 'pg_catalog.pg_proc'::regclass AND i.objid = p.oid AND i.deptype = 'i')
        AND NOT EXISTS (
            SELECT 1 FROM pg_catalog.unnest(p.proargtypes::oid[] || coalesce(p.proallargtypes, '{}') || p.prorettype) AS x (oid)
             WHERE x.oid IN (SELECT oid FROM main_types)

@@ -25,6 +25,9 @@ SELECT o.object_type, o.name, o.column_name,
            pg_catalog.aclexplode(coalesce(p.proacl, pg_catalog.acldefault('f', p.proowner)))
       FROM pg_proc p JOIN pg_namespace n ON n.oid OPERATOR(pg_catalog.=) p.pronamespace
      WHERE n.nspname OPERATOR(pg_catalog.=) $1::name AND p.prokind OPERATOR(pg_catalog.=) ANY (ARRAY['f', 'p', 'w']::"char"[])
+       AND NOT EXISTS (SELECT 1 FROM pg_depend i  -- a range type's constructors come with it
+                        WHERE i.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::regclass
+                          AND i.objid OPERATOR(pg_catalog.=) p.oid AND i.deptype OPERATOR(pg_catalog.=) 'i')
     UNION ALL
     SELECT CASE WHEN t.typtype OPERATOR(pg_catalog.=) 'd' THEN 'DOMAIN' ELSE 'TYPE' END, 'pg_catalog.pg_type'::regclass, t.oid, t.typname, NULL, t.typowner,
            pg_catalog.aclexplode(coalesce(t.typacl, pg_catalog.acldefault('T', t.typowner)))
