@@ -1,6 +1,6 @@
--- GRANTs that give each routing view in the tracked schema ($2) the table privileges
--- other roles hold on main's table of the same name (in $1), so whoever could read or
--- write a table before init() can read or write it through its view after.
+-- GRANTs that give each lens view (in $2) the table privileges other roles hold on
+-- main's table of the same name (in $1), so whoever may read or write the table may read
+-- or write it through the lens.
 SELECT pg_catalog.format('GRANT %s ON %I.%I TO %s%s', a.privilege_type, $2::text, c.relname,
               CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(a.grantee)) END,
               CASE WHEN a.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END) AS statement
