@@ -132,3 +132,27 @@ def test_constraint_triggers_and_range_types_branch(pg):
     pg.execute("SELECT pggit.switch_branch('b')")
     assert scalar(pg, "SELECT span(2, 3)::text") == "[2,3)"  # shared, not masked
     pg.execute("INSERT INTO bookings VALUES (2, span(6, 9))")
+
+
+def test_a_merge_that_adds_an_enum_value_and_uses_it(pg):
+    """Issue 12, item 9: a value added by ALTER TYPE ... ADD VALUE cannot be used in the
+    transaction that added it; a merge is one transaction, so the enum is made again."""
+    pg.execute("""
+        CREATE TYPE mood AS ENUM ('sad', 'ok');
+        CREATE TABLE people (id int PRIMARY KEY, m mood NOT NULL DEFAULT 'ok');
+        INSERT INTO people VALUES (1, 'sad'), (2, 'ok');
+    """)
+    pg.execute("SELECT pggit.init()")
+    pg.execute("SELECT pggit.create_branch('b')")
+    pg.execute("SELECT pggit.switch_branch('b')")
+    pg.execute("ALTER TYPE mood ADD VALUE 'happy'")
+    pg.execute("ALTER TABLE people ALTER COLUMN m SET DEFAULT 'happy'")
+    pg.execute("ALTER TABLE people ADD CONSTRAINT not_sad_twice CHECK (m <> 'happy' OR id > 0)")
+    pg.execute("CREATE VIEW happy_people AS SELECT id FROM people WHERE m = 'happy'")
+    pg.execute("SELECT pggit.switch_branch('main')")
+    assert scalar(pg, "SELECT status FROM pggit.merge('b', 'main')") in ("merged", "fast_forward")
+    assert pg.execute("SELECT id, m::text FROM people ORDER BY id").fetchall() == [(1, "sad"), (2, "ok")]
+    pg.execute("INSERT INTO people (id) VALUES (3)")
+    assert pg.execute("SELECT id FROM happy_people").fetchall() == [(3,)]
+    assert scalar(pg, "SELECT array_agg(e ORDER BY e)::text FROM unnest(enum_range(NULL::mood)) e") == "{sad,ok,happy}"
+    assert list(pg.execute("SELECT * FROM pggit.schema_diff('main', 'b')")) == []

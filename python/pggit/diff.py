@@ -264,12 +264,14 @@ def _functions(old: Schema, new: Schema) -> list[Change]:
     return out + [_create(new.functions[k]) for k in added]
 
 
-def _types(old: Schema, new: Schema) -> list[Change]:
+def _types(old: Schema, new: Schema, one_transaction: bool = False) -> list[Change]:
     added, removed, modified = compare(old.types, new.types)
     out = [_drop(old.types[k]) for k in removed]
     for k in modified:
         a, b = old.types[k], new.types[k]
         statements = b.alter_sql(a)
+        if statements and one_transaction and _uses_new_labels(new, a, b):
+            statements = None  # made again: a new type's values are usable at once
         users = _columns_of_type(old, new, k)
         if statements is None and a.kind == b.kind == "e" and users:
             out.append(_retype_enum(a, b, users))
@@ -278,6 +280,20 @@ def _types(old: Schema, new: Schema) -> list[Change]:
         else:
             out.append(_change("modified", b, [Step("create", k, s, alter=True) for s in statements]))
     return out + [_create(new.types[k]) for k in added]
+
+
+def _uses_new_labels(new: Schema, old_type, new_type) -> bool:
+    """Whether a definition of the new schema uses a value the enum gains: PostgreSQL
+    renders an enum constant as 'label'::type wherever it appears."""
+    labels = [label for label in (new_type.labels or []) if label not in (old_type.labels or [])]
+    if not labels:
+        return False
+    needles = [f"{literal(label)}::{ident(new_type.name)}" for label in labels]
+    texts = [c.default or "" for c in new.columns().values()]
+    for kind in ("constraints", "indexes", "views", "functions", "triggers", "policies"):
+        for obj in getattr(new, kind).values():
+            texts += [str(v) for v in vars(obj).values() if isinstance(v, str)]
+    return any(needle in text for needle in needles for text in texts)
 
 
 def _columns_of_type(old: Schema, new: Schema, type_key: str) -> list[tuple[Column, Column]]:
@@ -315,9 +331,14 @@ def _comments_or_grants(old: dict, new: dict) -> list[Change]:
     return out + [_create(new[k]) for k in added]
 
 
-def diff(old: Schema, new: Schema) -> list[Change]:
-    """The changes turning `old` into `new`, in a stable order (kind, then name)."""
-    changes = (_types(old, new) + _sequences(old, new) + _functions(old, new) + _tables(old, new)
+def diff(old: Schema, new: Schema, one_transaction: bool = False) -> list[Change]:
+    """The changes turning `old` into `new`, in a stable order (kind, then name).
+
+    `one_transaction`: the changes run in one transaction (a merge), where an enum value
+    added by ALTER TYPE ... ADD VALUE cannot be used before it commits; an enum whose new
+    values the new schema uses is then made again instead.
+    """
+    changes = (_types(old, new, one_transaction) + _sequences(old, new) + _functions(old, new) + _tables(old, new)
                + _columns(old, new))
     for kind in ("constraints", "indexes", "views", "triggers", "policies"):
         changes += _simple(getattr(old, kind), getattr(new, kind))

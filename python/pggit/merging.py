@@ -124,7 +124,7 @@ def apply(db, branch: dict, old, new) -> int:
     reported with the object it was changing; the error rolls back everything.
     Returns the number of changes applied.
     """
-    changes = diff(old, new)
+    changes = diff(old, new, one_transaction=True)
     if not changes:
         return 0
     chunks = _chunks(changes, old, new, branch["schema_name"])
