@@ -1,5 +1,6 @@
 """Branches of real schemas: shapes that broke create_branch (issue 12's first three)."""
 
+import subprocess
 import tempfile
 
 import psycopg
@@ -156,3 +157,22 @@ def test_a_merge_that_adds_an_enum_value_and_uses_it(pg):
     assert pg.execute("SELECT id FROM happy_people").fetchall() == [(3,)]
     assert scalar(pg, "SELECT array_agg(e ORDER BY e)::text FROM unnest(enum_range(NULL::mood)) e") == "{sad,ok,happy}"
     assert list(pg.execute("SELECT * FROM pggit.schema_diff('main', 'b')")) == []
+
+
+def test_a_patch_that_adds_an_enum_value_and_uses_it_runs_with_psql_f(pg, new_db):
+    pg.execute("CREATE TYPE mood AS ENUM ('sad', 'ok'); CREATE TABLE people (id int, m mood DEFAULT 'ok')")
+    pg.execute("SELECT pggit.init()")
+    pg.execute("SELECT pggit.create_branch('b')")
+    pg.execute("SELECT pggit.switch_branch('b')")
+    pg.execute("ALTER TYPE mood ADD VALUE 'happy'")
+    pg.execute("ALTER TABLE people ALTER COLUMN m SET DEFAULT 'happy'")
+    patch = scalar(pg, "SELECT pggit.schema_diff_sql('main', 'b')")
+    assert patch.startswith("-- Run this script statement by statement (psql -f")
+    production = new_db()
+    production.execute("CREATE TYPE mood AS ENUM ('sad', 'ok'); CREATE TABLE people (id int, m mood DEFAULT 'ok')")
+    info = production.info
+    subprocess.run([str(PG_BIN / "psql"), "-X", "-v", "ON_ERROR_STOP=1", "-h", info.host, "-p", str(info.port),
+                    "-U", info.user, "-d", info.dbname, "-f", "-"], input=patch, text=True, check=True,
+                   capture_output=True)
+    production.execute("INSERT INTO people (id) VALUES (1)")
+    assert scalar(production, "SELECT m::text FROM people") == "happy"

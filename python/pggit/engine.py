@@ -15,7 +15,15 @@ def script(old: Schema, new: Schema, schema: str = "public") -> str:
     Names are unqualified (run it with search_path set to the schema being changed),
     but where a view must name its own schema: that is `schema`.
     """
-    return bind_self(render(diff(old, new), old, new), schema)
+    text = bind_self(render(diff(old, new), old, new), schema)
+    if " ADD VALUE " in text:
+        text = ADD_VALUE_HEADER + text
+    return text
+
+
+# A value added by ALTER TYPE ... ADD VALUE cannot be used before it commits.
+ADD_VALUE_HEADER = ("-- Run this script statement by statement (psql -f, not psql -1 or one transaction):\n"
+                    "-- the values ALTER TYPE ... ADD VALUE adds must commit before they are used.\n")
 
 
 def diff_schemas(db_from, schema_from: str, db_to, schema_to: str) -> list[Change]:
