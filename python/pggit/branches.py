@@ -14,13 +14,12 @@ import re
 from contextlib import contextmanager
 
 from . import commits, engine, errors, guard, lens, masks
-from .catalog import load_schema, sql
+from .catalog import TRACKED_SCHEMA, load_schema, sql
 from .errors import PggitError
 from .model import Schema
 from .quoting import ident, literal
 
 MAIN = "main"
-TRACKED_SCHEMA = "public"  # branch main's schema
 SCHEMA_PREFIX = "pggit_branch_"
 MASK_PREFIX = "pggit_mask_"
 MAX_NAME = 200
@@ -78,13 +77,8 @@ def internal(db, lock: bool = True):
     if lock:
         db.query("SELECT pg_advisory_xact_lock($1::bigint)", (LOCK_KEY,))
     # quiet: pggit's own DROP ... CASCADE of masks is not news to the caller
-    saved = db.query("SELECT pg_catalog.current_setting('client_min_messages') AS level, "
-                     "pg_catalog.set_config('client_min_messages', 'warning', true)")[0]["level"]
-    try:
-        with guard.internal():
-            yield
-    finally:
-        db.query("SELECT pg_catalog.set_config('client_min_messages', $1, true)", (saved,))
+    with db.local_settings(client_min_messages="warning"), guard.internal():
+        yield
 
 
 def check_branch_schema(schema: str) -> str:
@@ -257,13 +251,8 @@ def search_path(db, schema: str):
     pg_catalog, left out, is searched first, and pg_temp, listed, last; objects a script
     creates go to `schema`, the first schema listed.
     """
-    old = db.query("SELECT pg_catalog.current_setting('search_path') AS path")[0]["path"]
-    path = ", ".join(dict.fromkeys([ident(schema), ident(TRACKED_SCHEMA), "pg_temp"]))
-    db.query("SELECT pg_catalog.set_config('search_path', $1, true)", (path,))
-    try:
+    with db.local_settings(search_path=", ".join(dict.fromkeys([ident(schema), ident(TRACKED_SCHEMA), "pg_temp"]))):
         yield
-    finally:
-        db.query("SELECT pg_catalog.set_config('search_path', $1, true)", (old,))
 
 
 def copy_rows(db, source: str, target: str) -> None:
@@ -291,12 +280,8 @@ def as_role(db, role: str):
     """Run as `role`: code of its tables (CHECKs, generated columns, foreign keys) that
     pggit causes to run runs with its rights, never the caller's, as PostgreSQL's own
     maintenance commands do."""
-    saved = db.query("SELECT pg_catalog.current_setting('role') AS role")[0]["role"]
-    db.query("SELECT pg_catalog.set_config('role', $1, true)", (role,))
-    try:
+    with db.local_settings(role=role):
         yield
-    finally:
-        db.query("SELECT pg_catalog.set_config('role', $1, true)", (saved,))
 
 
 def check_all_copied(db, src: str, dst: str, only: str, owner: str) -> None:

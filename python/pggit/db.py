@@ -21,6 +21,33 @@ class Db:
         """Run one or more statements that return nothing of interest."""
         raise NotImplementedError
 
+    @contextlib.contextmanager
+    def local_settings(self, **settings):
+        """Settings (search_path, role, ...) for the block, transaction-locally, then as
+        they were. pggit changes search_path no other way, so no error or nesting can
+        leave a session on another schema than the one it chose."""
+        from .quoting import text_array
+
+        names = list(settings)
+        with self.transaction():
+            saved = [r["v"] for r in self.query(
+                "SELECT pg_catalog.current_setting(s.n) AS v "
+                "FROM pg_catalog.unnest($1::text[]) WITH ORDINALITY AS s (n, i) ORDER BY s.i",
+                (text_array(names),))]
+            restore = ("SELECT pg_catalog.set_config(s.n, s.v, true) "
+                       "FROM ROWS FROM (pg_catalog.unnest($1::text[]), pg_catalog.unnest($2::text[])) AS s (n, v)")
+            self.query(restore, (text_array(names), text_array(settings.values())))
+            failed = True
+            try:
+                yield
+                failed = False
+            finally:
+                try:
+                    self.query(restore, (text_array(names), text_array(saved)))
+                except Exception:
+                    if not failed:  # after a failure the transaction is aborted: its error stands
+                        raise
+
     def as_owner(self, sql: str, params: tuple = ()) -> list[dict]:
         """Run pggit's own statement: a write to its metadata, or a script that keeps its
         masks and lens (without parameters, several statements)."""

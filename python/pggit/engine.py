@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from .catalog import load_schema
+from .catalog import TRACKED_SCHEMA, load_schema
 from .diff import Change, diff
 from .model import Schema
 from .quoting import bind_self
 from .render import render
 
 
-def script(old: Schema, new: Schema, schema: str = "public") -> str:
+def script(old: Schema, new: Schema, schema: str = TRACKED_SCHEMA) -> str:
     """The dependency-ordered script turning `old` into `new`, for `schema`.
 
     Names are unqualified (run it with search_path set to the schema being changed),

@@ -56,7 +56,7 @@ import jinja2
 from . import catalog, quoting
 from .errors import OBJECT_NOT_IN_PREREQUISITE_STATE, PggitError
 
-MAIN_SCHEMA = "public"  # the tracked schema: main's tables
+MAIN_SCHEMA = catalog.TRACKED_SCHEMA  # main's tables
 LENS_SCHEMA = "pggit_lens"  # the views
 ROUTES_SCHEMA = "pggit_routes"  # the functions behind them
 TRIGGER_NAME = "pggit_write"
@@ -364,22 +364,8 @@ def regenerate(db, tables=None) -> None:
         return
     # Generic plans for the catalog queries: they are written so that any plan finds the
     # tables by name, and a custom plan would cost more to make than to run.
-    with db.transaction():
-        saved = db.query("SELECT pg_catalog.current_setting('search_path') AS path, "
-                         "pg_catalog.current_setting('plan_cache_mode') AS mode")[0]
-        db.query("SELECT pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true), "
-                 "pg_catalog.set_config('plan_cache_mode', 'force_generic_plan', true)")
-        failed = True
-        try:
-            _regenerate(db, tables)
-            failed = False
-        finally:
-            try:
-                db.query("SELECT pg_catalog.set_config('search_path', $1::text, true), "
-                         "pg_catalog.set_config('plan_cache_mode', $2::text, true)", (saved["path"], saved["mode"]))
-            except Exception:
-                if not failed:
-                    raise
+    with db.local_settings(search_path="pg_catalog, pg_temp", plan_cache_mode="force_generic_plan"):
+        _regenerate(db, tables)
 
 
 def _regenerate(db, scope: list[str] | None) -> None:

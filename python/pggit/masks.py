@@ -15,10 +15,9 @@ time. Objects outside version control (extension members) are never masked.
 
 from __future__ import annotations
 
-from .catalog import sql
+from .catalog import TRACKED_SCHEMA, sql
 from .quoting import ident, text_array
 
-TRACKED_SCHEMA = "public"
 
 
 # pg_advisory_xact_lock(MASK_LOCK, hashtext(branch schema)): one sync of a mask at a time,
@@ -54,15 +53,9 @@ def sync(db, branch_schemas: list[str] | None, relations=None) -> int:
     schemas = text_array(branch_schemas)
     names = None if relations is None else text_array(sorted(relations))
     _lock(db, branch_schemas)
-    with db.transaction():
-        saved = db.query("SELECT pg_catalog.current_setting('search_path') AS path")[0]["path"]
-        db.query("SELECT pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true)")
-        try:
-            statements = [r["statement"] for r in db.query(sql("mask_statements"),
-                                                              (TRACKED_SCHEMA, schemas, names))]
-            if statements:
-                db.as_owner(";\n".join(statements))
-        finally:
-            db.query("SELECT pg_catalog.set_config('search_path', $1, true)", (saved,))
+    with db.local_settings(search_path="pg_catalog, pg_temp"):
+        statements = [r["statement"] for r in db.query(sql("mask_statements"), (TRACKED_SCHEMA, schemas, names))]
+        if statements:
+            db.as_owner(";\n".join(statements))
     return len(statements)
 

@@ -130,11 +130,9 @@ def apply(db, branch: dict, old, new) -> int:
     chunks = _chunks(changes, old, new, branch["schema_name"])
     with branches.internal(db), branches.search_path(db, branch["schema_name"]):
         # function bodies may name objects created later in the script (render's own SET is session-wide)
-        saved = db.query("SELECT pg_catalog.current_setting('check_function_bodies') AS old")[0]["old"]
-        db.query("SELECT pg_catalog.set_config('check_function_bodies', 'off', true)")
-        for change, sql in chunks:
-            _run(db, branch, change, sql)
-        db.query("SELECT pg_catalog.set_config('check_function_bodies', $1, true)", (saved,))
+        with db.local_settings(check_function_bodies="off"):
+            for change, sql in chunks:
+                _run(db, branch, change, sql)
         branches.refresh(db, branch["schema_name"], routed_tables(old, new))
     return len(changes)
 

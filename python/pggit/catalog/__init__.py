@@ -23,7 +23,7 @@ from ..model import (Column, Comment, Constraint, Function, Index, Policy, Privi
 from ..quoting import ident, qualified, self_qualified
 
 _HERE = Path(__file__).resolve().parent
-TRACKED_SCHEMA = "public"
+TRACKED_SCHEMA = "public"  # branch main's schema: the one definition of it
 
 
 @lru_cache(maxsize=None)
@@ -41,14 +41,9 @@ def _sql(name: str) -> str:
 
 def load_schema(db, schema: str) -> Schema:
     """The model of `schema` as `db` sees it now."""
-    with db.transaction():
-        saved = db.query("SELECT pg_catalog.current_setting('search_path') AS path")[0]["path"]
-        path = ", ".join(dict.fromkeys(["pg_catalog", ident(schema), TRACKED_SCHEMA, "pg_temp"]))
-        db.query("SELECT pg_catalog.set_config('search_path', $1::text, true)", (path,))
-        try:
-            rows = {name: db.query(_sql(name), (schema,)) for name in _LOADERS}
-        finally:
-            db.query("SELECT pg_catalog.set_config('search_path', $1::text, true)", (saved,))
+    path = ", ".join(dict.fromkeys(["pg_catalog", ident(schema), TRACKED_SCHEMA, "pg_temp"]))
+    with db.local_settings(search_path=path):
+        rows = {name: db.query(_sql(name), (schema,)) for name in _LOADERS}
     objects = []
     for name, loader in _LOADERS.items():
         objects.extend(loader(rows[name], schema, rows))
