@@ -588,3 +588,18 @@ def test_scoped_regeneration_of_hostile_names(pg):
     lens.regenerate(PsycopgDb(pg), {names[0]})
     assert routing_of(pg, names[0]) == (None, None, None, None)
     assert [routing_of(pg, name) for name in names[1:]] == before[1:]
+
+
+def test_lens_views_keep_the_typmods_of_mains_columns(pg):
+    """Issue 12, item 7: a function's result has no typmods; the view casts them back."""
+    pg.execute("CREATE TABLE prices (id int PRIMARY KEY, amount numeric(4,2), code varchar(3))")
+    pg.execute("INSERT INTO prices VALUES (1, 9.99, 'EUR')")
+    pg.execute("SELECT pggit.init()")
+    pg.execute("SELECT pggit.enable_lens()")
+    types = """SELECT string_agg(format_type(atttypid, atttypmod), ', ' ORDER BY attnum) FROM pg_attribute
+                WHERE attrelid = %s::regclass AND attnum > 0"""
+    assert scalar(pg, types, ("pggit_lens.prices",)) == "integer, numeric(4,2), character varying(3)"
+    pg.execute("ALTER TABLE prices ALTER COLUMN amount TYPE numeric(6,2)")
+    assert scalar(pg, types, ("pggit_lens.prices",)) == "integer, numeric(6,2), character varying(3)"
+    on_lens(pg, "main")
+    assert scalar(pg, "SELECT amount::text FROM prices") == "9.99"

@@ -116,6 +116,7 @@ class Column:
     name: str
     type_oid: int
     type_sql: str
+    full_type_sql: str  # with its typmod: numeric(4,2), varchar(20)
     default_sql: str | None
     identity: str  # '' | 'a' (always) | 'd' (by default)
     generated: str  # '' | 's' (stored)
@@ -153,6 +154,7 @@ def _read_tables(db, names: str | None) -> tuple[list[tuple[str, str]], dict[str
             name=r["column_name"],
             type_oid=int(r["type_oid"]),
             type_sql=r["type_sql"],
+            full_type_sql=r["full_type_sql"],
             default_sql=r["default_sql"],
             identity=r["identity"],
             generated=r["generated"],
@@ -402,7 +404,9 @@ def _regenerate(db, scope: list[str] | None) -> None:
                 defaults[column.name] = f"{quoting.ident(ROUTES_SCHEMA)}.{quoting.ident(fn.name)}()"
         want_functions[route.name] = route
         want_functions[writer.name] = writer
-        want_views[table] = {"route": route, "writer": writer, "defaults": defaults}
+        want_views[table] = {"route": route, "writer": writer, "defaults": defaults,
+                             "columns": [(c.name, c.full_type_sql, c.full_type_sql != c.type_sql)
+                                         for c in main.columns.values()]}
 
     # The functions as they are: all, or those of the tables in scope (see the query).
     function_names = None if scope is None else quoting.text_array(
@@ -417,7 +421,8 @@ def _regenerate(db, scope: list[str] | None) -> None:
     statements: list[str] = []
     # 1. Views that go: their table left main, or their columns change.
     for name, rel in sorted(relations.items()):
-        if rel["routed"] and (name not in want_views or changed(want_views[name]["route"])):
+        if rel["routed"] and (name not in want_views or changed(want_views[name]["route"])
+                              or rel["column_types"] != [t for _, t, _ in want_views[name]["columns"]]):
             statements.append(f"DROP VIEW {quoting.qualified(LENS_SCHEMA, name)}")
             dropped = relations.pop(name)
             if name in want_views:  # made again: keep who owns it and who may use it
@@ -460,7 +465,7 @@ def _regenerate(db, scope: list[str] | None) -> None:
         statements.append(_render(
             "routing_view.sql.j2",
             schema=LENS_SCHEMA, table=name, routes=ROUTES_SCHEMA,
-            create=rel is None,
+            create=rel is None, columns=want["columns"],
             defaults=want["set_defaults"],
             trigger=TRIGGER_NAME,
             writer=want["writer"].name,

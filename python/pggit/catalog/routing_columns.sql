@@ -36,6 +36,7 @@ SELECT t.branch,
        a.attnum::int AS attnum,
        a.atttypid::int AS type_oid,
        pg_catalog.format_type(a.atttypid, NULL) AS type_sql,
+       pg_catalog.format_type(a.atttypid, a.atttypmod) AS full_type_sql,  -- a function's result has no typmods
        CASE WHEN a.attidentity <> '' THEN
                 pg_catalog.format('nextval(%L::regclass)',
                        pg_catalog.pg_get_serial_sequence(pg_catalog.format('%I.%I', t.nspname, t.relname), a.attname))

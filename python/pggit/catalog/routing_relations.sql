@@ -1,6 +1,6 @@
 -- The relations of the tracked schema ($1): whether each is a view made by routing (its
 -- rule depends on a function of the routing schema, $2), its owner and privileges (kept
--- when a view is made again), its column defaults and its triggers. $3 (text[]) limits
+-- when a view is made again), its column types, its column defaults and its triggers. $3 (text[]) limits
 -- it to the relations of those names (found by name, an index lookup each, whatever
 -- the plan); NULL means all of them.
 WITH tracked AS (
@@ -27,6 +27,8 @@ SELECT c.relname::text AS name,
        ARRAY(SELECT g.privilege_type || CASE WHEN g.is_grantable THEN '+' ELSE '' END
                FROM pg_catalog.aclexplode(c.relacl) g WHERE g.grantee <> c.relowner
               ORDER BY g.grantee, g.privilege_type) AS privileges,
+       ARRAY(SELECT pg_catalog.format_type(a.atttypid, a.atttypmod) FROM pg_attribute a
+              WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum) AS column_types,
        ARRAY(SELECT tg.tgname::text FROM pg_trigger tg
               WHERE tg.tgrelid = c.oid AND NOT tg.tgisinternal ORDER BY tg.tgname) AS trigger_names,
        ARRAY(SELECT p.proname::text FROM pg_trigger tg JOIN pg_proc p ON p.oid = tg.tgfoid
