@@ -179,7 +179,7 @@ def status(db) -> list[dict]:
 
     branches.require_init(db)
     branch = branch_with_head(db, None)
-    changes = diff(snapshot(db, branch["head"]), live_model(db, branch))
+    changes = diff(snapshot(db, branch["head"]), live_model(db, branch), runner=db.role())
     return [change_row(c) for c in changes]
 
 
@@ -187,7 +187,7 @@ def diff_refs(db, a: str, b: str) -> list[dict]:
     """schema_diff over refs: the changes turning `a` into `b` (branch names or commit hashes)."""
     from .diff import diff
 
-    return [change_row(c) for c in diff(resolve(db, a), resolve(db, b))]
+    return [change_row(c) for c in diff(resolve(db, a), resolve(db, b), runner=db.role())]
 
 
 def change_row(change) -> dict:

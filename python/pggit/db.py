@@ -48,6 +48,18 @@ class Db:
                     if not failed:  # after a failure the transaction is aborted: its error stands
                         raise
 
+    def role(self) -> str:
+        """The role the session's statements run as (current_user); for the metadata's
+        who-did-it columns too (pggit._as_owner runs as the extension's owner, so their
+        defaults would name that owner)."""
+        return self.query("SELECT CURRENT_USER::text AS r")[0]["r"]
+
+    def warning(self, message: str, hint: str) -> None:
+        """Tell the client something it should know but that does not stop the work."""
+        import warnings
+
+        warnings.warn(f"{message} ({hint})", stacklevel=2)
+
     def as_owner(self, sql: str, params: tuple = ()) -> list[dict]:
         """Run pggit's own statement: a write to its metadata, or a script that keeps its
         masks and lens (without parameters, several statements)."""
@@ -82,6 +94,9 @@ class PlpyDb(Db):
 
     def execute(self, sql):
         self.plpy.execute(sql)
+
+    def warning(self, message, hint):
+        self.plpy.warning(message, hint=hint)
 
     def as_owner(self, sql, params=()):
         # Run by pggit._as_owner (SECURITY DEFINER), and only for a call opened here: the

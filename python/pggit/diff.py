@@ -7,9 +7,10 @@ steps (SQL with the key it acts on, `drop` or `create`), which `render` orders.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
-from .model import Column, Schema, Sequence, Table
+from .model import Column, Privilege, Schema, Sequence, Table
 from .quoting import ident, literal
 
 
@@ -90,7 +91,9 @@ def _tables(old: Schema, new: Schema) -> list[Change]:
     out = [_drop(old.tables[k], ["drops data"]) for k in removed]
     out += [_create(new.tables[k]) for k in added]
     for k in modified:
-        out.append(_table_change(old.tables[k], new.tables[k]))
+        a, b = old.tables[k], new.tables[k]
+        if dataclasses.replace(a, replica_identity=b.replica_identity, cluster_on=b.cluster_on) != b:
+            out.append(_table_change(a, b))  # (those two are _table_indexes')
     return out
 
 
@@ -325,23 +328,111 @@ def _comments_or_grants(old: dict, new: dict) -> list[Change]:
     out = [_drop(old[k]) for k in removed]
     for k in modified:
         steps = [Step("create", k, new[k].create_sql(), alter=True)]
-        if new[k].object_type == "PRIVILEGE":
+        if new[k].object_type in ("PRIVILEGE", "DEFAULT PRIVILEGE"):
             steps.insert(0, Step("drop", k, old[k].drop_sql()))
         out.append(_change("modified", new[k], steps))
     return out + [_create(new[k]) for k in added]
 
 
-def diff(old: Schema, new: Schema, one_transaction: bool = False) -> list[Change]:
+def diff(old: Schema, new: Schema, one_transaction: bool = False, runner: str | None = None) -> list[Change]:
     """The changes turning `old` into `new`, in a stable order (kind, then name).
 
     `one_transaction`: the changes run in one transaction (a merge), where an enum value
     added by ALTER TYPE ... ADD VALUE cannot be used before it commits; an enum whose new
     values the new schema uses is then made again instead.
+    `runner`: the role that will run the script; what it creates for another owner is
+    given to that owner (None: leave new objects to whoever runs it).
     """
+    owner_changes, old = _owners(old, new)
     changes = (_types(old, new, one_transaction) + _sequences(old, new) + _functions(old, new) + _tables(old, new)
                + _columns(old, new))
-    for kind in ("constraints", "indexes", "views", "triggers", "policies"):
+    for kind in ("constraints", "indexes", "statistics", "views", "triggers", "rules", "policies"):
         changes += _simple(getattr(old, kind), getattr(new, kind))
+    changes += _table_indexes(old, new)
     changes += _comments_or_grants(old.comments, new.comments)
     changes += _comments_or_grants(old.privileges, new.privileges)
-    return changes
+    changes += _comments_or_grants(old.default_privileges, new.default_privileges)
+    return changes + owner_changes + _new_owners(changes, new, runner) + _default_grants(changes, old, new, runner)
+
+
+_OWNED = ("tables", "views", "sequences", "functions", "types", "statistics")
+
+
+def _owners(old: Schema, new: Schema) -> tuple[list[Change], Schema]:
+    """ALTER ... OWNER TO for objects whose owner alone changed, and old with those owners
+    taken from new, so that the rest of the diff sees no change in them."""
+    changes, same = [], dataclasses.replace(old)
+    for kind in _OWNED:
+        objects = dict(getattr(old, kind))
+        for k, a in objects.items():
+            b = getattr(new, kind).get(k)
+            if b is None or a.owner == b.owner or b.owner is None or _follows_table(b):
+                continue
+            objects[k] = dataclasses.replace(a, owner=b.owner)
+            if a.owner is not None:  # None: a snapshot from before owners were kept
+                changes.append(_change("modified", b, [Step("create", k + "#role", b.alter_owner_sql(), alter=True)]))
+        setattr(same, kind, objects)
+    return changes, same
+
+
+def _follows_table(obj) -> bool:
+    """A sequence owned by a column has its table's owner; it cannot have its own."""
+    return getattr(obj, "owned_by_table", None) is not None
+
+
+def _new_owners(changes: list[Change], new: Schema, runner: str | None) -> list[Change]:
+    """What the script creates for an owner other than the role running it goes to that owner."""
+    if runner is None:
+        return []
+    owned = {k: o for kind in _OWNED for k, o in getattr(new, kind).items()}
+    out = []
+    for c in changes:
+        for s in c.steps:
+            obj = owned.get(s.key)
+            if s.action == "create" and not s.alter and obj is not None and obj.owner not in (None, runner) \
+                    and not _follows_table(obj):
+                out.append(_change("modified", obj, [Step("create", s.key + "#role", obj.alter_owner_sql(),
+                                                         alter=True, after=[("create", s.key)])]))
+    return out
+
+
+# ALTER DEFAULT PRIVILEGES object kinds, by the object types they apply to
+_DEFAULT_KIND = {"TABLE": "r", "VIEW": "r", "MATERIALIZED VIEW": "r", "SEQUENCE": "S", "FUNCTION": "f",
+                 "PROCEDURE": "f", "AGGREGATE": "f", "TYPE": "T", "DOMAIN": "T"}
+
+
+def _default_grants(changes: list[Change], old: Schema, new: Schema, runner: str | None) -> list[Change]:
+    """Revoke what the schema's default privileges grant on an object the script creates
+    (they are old's while it runs: default privileges change last) and new does not have."""
+    if runner is None or not old.default_privileges:
+        return []
+    objects, out = new.objects(), []
+    for c in changes:
+        for s in c.steps:
+            obj = objects.get(s.key)
+            if s.action != "create" or s.alter or obj is None or obj.object_type not in _DEFAULT_KIND:
+                continue
+            for d in old.default_privileges.values():
+                grant = Privilege(obj.object_type, obj.object_name, None, d.privilege, d.grantee)
+                if d.role == runner and d.object_kind == _DEFAULT_KIND[obj.object_type] \
+                        and grant.key not in new.privileges:
+                    out.append(_change("removed", grant, [Step("create", grant.key, grant.drop_sql(), alter=True,
+                                                               after=[("create", s.key)])]))
+    return out
+
+
+def _table_indexes(old: Schema, new: Schema) -> list[Change]:
+    """REPLICA IDENTITY USING INDEX and CLUSTER ON, once the index they name exists."""
+    out = []
+    for k, b in new.tables.items():
+        a = old.tables.get(k)
+        if a is None or _recreated(a, b):
+            a = Table(b.name)
+        statements = b.index_sql(a)
+        if not statements:
+            continue
+        after = [("create", f"{kind} {b.name}.{name}") for name in b.index_names()
+                 for kind in ("INDEX", "CONSTRAINT")] + [("create", k)]
+        out.append(_change("modified", b, [Step("create", k + "#index", sql, alter=True, after=after)
+                                           for sql in statements]))
+    return out

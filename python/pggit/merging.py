@@ -107,7 +107,7 @@ def _record(db, src, tgt, heads, status, digest, message, conflicts=()) -> dict:
                 "VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::name)",
                 (src["name"], tgt["name"], heads["base_commit"], heads["source_commit"], heads["target_commit"],
                  heads.get("merge_commit"), status, json.dumps([c.to_dict() for c in conflicts]),
-                 branches.current_role(db)))
+                 db.role()))
     return {"status": status, "commit_hash": digest, "conflicts": len(conflicts), "message": message}
 
 
@@ -124,7 +124,7 @@ def apply(db, branch: dict, old, new) -> int:
     reported with the object it was changing; the error rolls back everything.
     Returns the number of changes applied.
     """
-    changes = diff(old, new, one_transaction=True)
+    changes = diff(old, new, one_transaction=True, runner=db.role())
     if not changes:
         return 0
     chunks = _chunks(changes, old, new, branch["schema_name"])

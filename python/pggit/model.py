@@ -16,16 +16,19 @@ import dataclasses
 import json
 from dataclasses import dataclass, field
 
-from .quoting import ident, literal
+from .quoting import SELF_SCHEMA, ident, literal
+
+
+ROUTINES = ("FUNCTION", "PROCEDURE", "AGGREGATE")
 
 
 def target_sql(object_type: str, table: str | None, name: str) -> str:
-    """How COMMENT ON names an object."""
-    if object_type in ("FUNCTION", "PROCEDURE"):
+    """How COMMENT ON (and ALTER ... OWNER TO) names an object."""
+    if object_type in ROUTINES:
         return f"{object_type} {name}"
     if object_type == "COLUMN":
         return f"COLUMN {ident(table)}.{ident(name)}"
-    if object_type in ("CONSTRAINT", "TRIGGER", "POLICY"):
+    if object_type in ("CONSTRAINT", "TRIGGER", "POLICY", "RULE"):
         return f"{object_type} {ident(name)} ON {ident(table)}"
     return f"{object_type} {ident(name)}"
 
@@ -56,6 +59,10 @@ class Obj:
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)
 
+    def alter_owner_sql(self) -> str:
+        """ALTER ... OWNER TO for objects that have an owner of their own."""
+        return f"ALTER {target_sql(self.object_type, None, self.object_name)} OWNER TO {ident(self.owner)};"
+
 
 @dataclass
 class Column(Obj):
@@ -69,6 +76,11 @@ class Column(Obj):
     generated: str = ""
     local: bool = field(default=True, compare=False)
     inherited: bool = field(default=False, compare=False)
+    statistics: int = -1
+    storage: str | None = None  # only where it is not the type's own
+    type_storage: str = field(default="x", compare=False)  # the type's own
+    compression: str = ""
+    identity_sequence: dict | None = None  # name and options of an identity's sequence
     object_type = "COLUMN"
 
     def definition(self) -> str:
@@ -83,10 +95,25 @@ class Column(Obj):
             sql += " NOT NULL"
         if self.identity:
             sql += f" GENERATED {_IDENTITY[self.identity]} AS IDENTITY"
+            options = _identity_options(self.identity_sequence, self, full=False)
+            sql += f" ({options})" if options else ""
         return sql
 
     def create_sql(self) -> str:
-        return f"ALTER TABLE {ident(self.table)} ADD COLUMN {self.definition()};"
+        sql = f"ALTER TABLE {ident(self.table)} ADD COLUMN {self.definition()};"
+        return "\n".join([sql, *self.option_sql(Column(self.table, self.name, self.type))])
+
+    def option_sql(self, old: Column) -> list[str]:
+        """ALTER COLUMN statements for the storage settings that differ from old's."""
+        alter, out = f"ALTER TABLE {ident(self.table)} ALTER COLUMN {ident(self.name)}", []
+        if self.statistics != old.statistics:
+            out.append(f"{alter} SET STATISTICS {self.statistics};")
+        retyped = self.type != old.type  # a new type brings its own storage back
+        if (self.storage != old.storage and not (retyped and self.storage is None)) or (retyped and self.storage):
+            out.append(f"{alter} SET STORAGE {_STORAGE[self.storage or self.type_storage]};")
+        if self.compression != old.compression:
+            out.append(f"{alter} SET COMPRESSION {_COMPRESSION[self.compression]};")
+        return out
 
     def cast(self, old: Column, expr: str) -> str:
         """`expr` (of old's type) cast to this column's type; through text unless both are built in."""
@@ -117,16 +144,60 @@ class Column(Obj):
         if self.not_null != old.not_null:
             out.append(f"{alter} {'SET' if self.not_null else 'DROP'} NOT NULL;")
         if self.identity and not old.identity:
-            out.append(f"{alter} ADD GENERATED {_IDENTITY[self.identity]} AS IDENTITY;")
-        elif self.identity != old.identity and self.identity:
-            out.append(f"{alter} SET GENERATED {_IDENTITY[self.identity]};")
-        return out
+            options = _identity_options(self.identity_sequence, self, full=False)
+            out.append(f"{alter} ADD GENERATED {_IDENTITY[self.identity]} AS IDENTITY{f' ({options})' if options else ''};")
+        elif self.identity:
+            if self.identity != old.identity:
+                out.append(f"{alter} SET GENERATED {_IDENTITY[self.identity]};")
+            out += _identity_alter(self, old, alter)
+        return out + self.option_sql(old)
 
     def drop_sql(self) -> str:
         return f"ALTER TABLE {ident(self.table)} DROP COLUMN {ident(self.name)};"
 
 
 _IDENTITY = {"a": "ALWAYS", "d": "BY DEFAULT"}
+_STORAGE = {"p": "PLAIN", "e": "EXTERNAL", "m": "MAIN", "x": "EXTENDED"}
+_COMPRESSION = {"": "default", "p": "pglz", "l": "lz4"}
+_INT_RANGE = {"smallint": 32767, "integer": 2147483647, "bigint": 9223372036854775807}
+
+
+def _identity_defaults(column: Column, increment: int) -> dict:
+    """What PostgreSQL gives an identity's sequence when no option is set."""
+    top = _INT_RANGE.get(column.type, _INT_RANGE["bigint"])
+    low, high = (1, top) if increment > 0 else (-top - 1, -1)
+    return {"increment": "1", "min": str(low), "max": str(high), "cache": "1", "cycle": False,
+            "start": str(low if increment > 0 else high),
+            "name": f"{column.table}_{column.name}_seq"}
+
+
+def _identity_options(seq: dict | None, column: Column, full: bool) -> str:
+    """The sequence options of an identity: those that differ from the defaults, or all."""
+    if not seq:
+        return ""
+    defaults = _identity_defaults(column, int(seq["increment"]))
+    parts = []
+    if seq["name"] != defaults["name"] and not full:
+        parts.append(f"SEQUENCE NAME {ident(seq['name'])}")
+    for key, word in (("start", "START WITH"), ("increment", "INCREMENT BY"), ("min", "MINVALUE"),
+                      ("max", "MAXVALUE"), ("cache", "CACHE")):
+        if full or seq[key] != defaults[key]:
+            parts.append(f"{'SET ' if full else ''}{word} {seq[key]}")
+    if full or seq["cycle"]:
+        parts.append(f"{'SET ' if full else ''}{'CYCLE' if seq['cycle'] else 'NO CYCLE'}")
+    return " ".join(parts)
+
+
+def _identity_alter(new: Column, old: Column, alter: str) -> list[str]:
+    """Statements giving an identity's sequence new's options (and name)."""
+    a, b = old.identity_sequence or {}, new.identity_sequence or {}
+    out = []
+    if a and b and a.get("name") != b.get("name"):
+        out.append(f"ALTER SEQUENCE {ident(a['name'])} RENAME TO {ident(b['name'])};")
+    strip = ("name",)
+    if b and {k: v for k, v in a.items() if k not in strip} != {k: v for k, v in b.items() if k not in strip}:
+        out.append(f"{alter} {_identity_options(b, new, full=True)};")
+    return out
 _BUILTIN_TYPES = frozenset("""
 smallint integer bigint numeric real double text character varchar boolean date time timestamp
 interval uuid json jsonb bytea inet cidr macaddr money bit xml point circle box line
@@ -152,6 +223,9 @@ class Table(Obj):
     rls_enabled: bool = False
     rls_forced: bool = False
     options: list[str] = field(default_factory=list)
+    owner: str | None = None  # compared; a change of owner alone is an ALTER ... OWNER TO
+    replica_identity: str = "d"  # 'd', 'n', 'f', or the name of the index used
+    cluster_on: str | None = None
     object_type = "TABLE"
 
     def shape(self) -> tuple:
@@ -173,7 +247,8 @@ class Table(Obj):
             sql += f" PARTITION BY {self.partition_key}"
         if self.options:
             sql += f" WITH ({', '.join(self.options)})"
-        return sql + ";" + "".join(f"\n{s}" for s in self.flag_sql(Table(self.name)))
+        columns = [s for c in self.columns if c.local for s in c.option_sql(Column(c.table, c.name, c.type))]
+        return sql + ";" + "".join(f"\n{s}" for s in self.flag_sql(Table(self.name)) + columns)
 
     def drop_sql(self) -> str:
         return f"DROP TABLE {ident(self.name)};"
@@ -193,6 +268,20 @@ class Table(Obj):
         if self.options != old.options and self.options:
             out.append(f"ALTER TABLE {name} SET ({', '.join(self.options)});")
         return out
+
+    def index_sql(self, old: Table) -> list[str]:
+        """ALTER TABLE statements naming one of the table's indexes (run once it exists)."""
+        name, out = ident(self.name), []
+        if self.replica_identity != old.replica_identity:
+            how = {"d": "DEFAULT", "n": "NOTHING", "f": "FULL"}.get(self.replica_identity)
+            out.append(f"ALTER TABLE {name} REPLICA IDENTITY {how or 'USING INDEX ' + ident(self.replica_identity)};")
+        if self.cluster_on != old.cluster_on:
+            out.append(f"ALTER TABLE {name} CLUSTER ON {ident(self.cluster_on)};" if self.cluster_on
+                       else f"ALTER TABLE {name} SET WITHOUT CLUSTER;")
+        return out
+
+    def index_names(self) -> list[str]:
+        return [n for n in (self.cluster_on, self.replica_identity) if n and n not in ("d", "n", "f")]
 
 
 @dataclass
@@ -237,6 +326,7 @@ class Sequence(Obj):
     cycle: bool = False
     owned_by_table: str | None = None
     owned_by_column: str | None = None
+    owner: str | None = None  # compared; a change of owner alone is an ALTER ... OWNER TO
     object_type = "SEQUENCE"
 
     def options_sql(self) -> str:
@@ -266,6 +356,7 @@ class View(Obj):
     definition: str
     materialized: bool = False
     options: list[str] = field(default_factory=list)
+    owner: str | None = None  # compared; a change of owner alone is an ALTER ... OWNER TO
 
     @property
     def object_type(self) -> str:
@@ -288,10 +379,12 @@ class Function(Obj):
     arguments: str = ""
     result: str | None = None
     is_procedure: bool = False
+    aggregate: bool = False
+    owner: str | None = None  # compared; a change of owner alone is an ALTER ... OWNER TO
 
     @property
     def object_type(self) -> str:
-        return "PROCEDURE" if self.is_procedure else "FUNCTION"
+        return "PROCEDURE" if self.is_procedure else "AGGREGATE" if self.aggregate else "FUNCTION"
 
     @property
     def object_name(self) -> str:
@@ -299,8 +392,8 @@ class Function(Obj):
 
     def replaceable_by(self, new: Function) -> bool:
         """CREATE OR REPLACE can turn self into new (same arguments and result)."""
-        return (self.arguments, self.result, self.is_procedure) == (
-            new.arguments, new.result, new.is_procedure)
+        return not self.aggregate and (self.arguments, self.result, self.is_procedure, new.aggregate) == (
+            new.arguments, new.result, new.is_procedure, False)
 
     def create_sql(self) -> str:
         return self.definition.strip() + ";"
@@ -319,14 +412,14 @@ class Trigger(Obj):
     object_type = "TRIGGER"
 
     def create_sql(self) -> str:
-        sql = self.definition + ";"
+        sql = self.definition.strip().rstrip(";") + ";"
         state = {"D": "DISABLE", "R": "ENABLE REPLICA", "A": "ENABLE ALWAYS"}.get(self.enabled)
         if state:
-            sql += f"\nALTER TABLE {ident(self.table)} {state} TRIGGER {ident(self.name)};"
+            sql += f"\nALTER TABLE {ident(self.table)} {state} {self.object_type} {ident(self.name)};"
         return sql
 
     def drop_sql(self) -> str:
-        return f"DROP TRIGGER {ident(self.name)} ON {ident(self.table)};"
+        return f"DROP {self.object_type} {ident(self.name)} ON {ident(self.table)};"
 
 
 @dataclass
@@ -341,6 +434,7 @@ class Type(Obj):
     not_null: bool = False
     default: str | None = None
     constraints: list[list[str]] = field(default_factory=list)
+    owner: str | None = None  # compared; a change of owner alone is an ALTER ... OWNER TO
 
     @property
     def object_type(self) -> str:
@@ -428,6 +522,71 @@ class Policy(Obj):
 
 
 @dataclass
+class Rule(Trigger):
+    """A rewrite rule: made, switched and dropped the way a trigger is."""
+
+    object_type = "RULE"
+
+
+@dataclass
+class Statistic(Obj):
+    """An extended statistics object (CREATE STATISTICS), living with its table."""
+
+    name: str
+    on_table: str
+    definition: str
+    target: int = -1
+    owner: str | None = None  # compared; a change of owner alone is an ALTER ... OWNER TO
+    object_type = "STATISTICS"
+
+    @property
+    def parent(self) -> str:
+        return f"TABLE {self.on_table}"
+
+    def create_sql(self) -> str:
+        sql = self.definition + ";"
+        if self.target != -1:
+            sql += f"\nALTER STATISTICS {ident(self.name)} SET STATISTICS {self.target};"
+        return sql
+
+    def drop_sql(self) -> str:
+        return f"DROP STATISTICS {ident(self.name)};"
+
+
+@dataclass
+class DefaultPrivilege(Obj):
+    """ALTER DEFAULT PRIVILEGES FOR ROLE ... IN SCHEMA (the schema itself, bound when run)."""
+
+    role: str
+    object_kind: str  # r (tables), S (sequences), f (functions), T (types)
+    privilege: str
+    grantee: str
+    grantable: bool = False
+    object_type = "DEFAULT PRIVILEGE"
+
+    @property
+    def object_name(self) -> str:
+        return f"{self.role}:{_DEFAULT_KINDS[self.object_kind]}:{self.privilege}:{self.grantee}"
+
+    def _head(self) -> str:
+        return f"ALTER DEFAULT PRIVILEGES FOR ROLE {ident(self.role)} IN SCHEMA {SELF_SCHEMA}"
+
+    def _grantee(self) -> str:
+        return "PUBLIC" if self.grantee == "PUBLIC" else ident(self.grantee)
+
+    def create_sql(self) -> str:
+        option = " WITH GRANT OPTION" if self.grantable else ""
+        return (f"{self._head()} GRANT {self.privilege} ON {_DEFAULT_KINDS[self.object_kind]}"
+                f" TO {self._grantee()}{option};")
+
+    def drop_sql(self) -> str:
+        return f"{self._head()} REVOKE {self.privilege} ON {_DEFAULT_KINDS[self.object_kind]} FROM {self._grantee()};"
+
+
+_DEFAULT_KINDS = {"r": "TABLES", "S": "SEQUENCES", "f": "FUNCTIONS", "T": "TYPES", "n": "SCHEMAS"}
+
+
+@dataclass
 class Comment(Obj):
     target_type: str
     target_table: str | None
@@ -476,8 +635,8 @@ class Privilege(Obj):
 
     def _parts(self) -> tuple[str, str]:
         kind = self.target_type
-        if kind in ("FUNCTION", "PROCEDURE"):
-            on = f"{kind} {self.target_name}"
+        if kind in ROUTINES:
+            on = f"{'FUNCTION' if kind == 'AGGREGATE' else kind} {self.target_name}"
         else:
             kind = "TABLE" if kind in ("VIEW", "MATERIALIZED VIEW", "COLUMN") else kind
             on = f"{kind} {ident(self.target_name)}"
@@ -498,7 +657,8 @@ class Privilege(Obj):
 KINDS = {
     "tables": Table, "constraints": Constraint, "indexes": Index, "sequences": Sequence,
     "views": View, "functions": Function, "triggers": Trigger, "types": Type,
-    "policies": Policy, "comments": Comment, "privileges": Privilege,
+    "policies": Policy, "rules": Rule, "statistics": Statistic, "comments": Comment,
+    "privileges": Privilege, "default_privileges": DefaultPrivilege,
 }
 
 
@@ -515,8 +675,11 @@ class Schema:
     triggers: dict = field(default_factory=dict)
     types: dict = field(default_factory=dict)
     policies: dict = field(default_factory=dict)
+    rules: dict = field(default_factory=dict)
+    statistics: dict = field(default_factory=dict)
     comments: dict = field(default_factory=dict)
     privileges: dict = field(default_factory=dict)
+    default_privileges: dict = field(default_factory=dict)
     deps: dict = field(default_factory=dict, compare=False)
 
     @classmethod

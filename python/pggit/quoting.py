@@ -74,7 +74,8 @@ def self_qualified(sql: str, schema: str) -> str:
 
 def bind_self(sql: str, schema: str) -> str:
     """A script with SELF_SCHEMA bound to the schema it is for."""
-    return sql.replace(SELF_SCHEMA + ".", ident(schema) + ".")
+    own = ident(schema)
+    return sql.replace(SELF_SCHEMA + ".", own + ".").replace(" IN SCHEMA " + SELF_SCHEMA, " IN SCHEMA " + own)
 
 
 def text_array(values) -> str | None:

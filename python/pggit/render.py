@@ -16,14 +16,15 @@ import heapq
 from .diff import Change, Step
 from .model import Privilege, Schema
 
-_CREATE_ORDER = ["TYPE", "DOMAIN", "SEQUENCE", "FUNCTION", "PROCEDURE", "TABLE", "COLUMN",
-                 "CONSTRAINT", "INDEX", "VIEW", "MATERIALIZED VIEW", "TRIGGER", "POLICY",
-                 "COMMENT", "PRIVILEGE"]
+_CREATE_ORDER = ["TYPE", "DOMAIN", "SEQUENCE", "FUNCTION", "PROCEDURE", "AGGREGATE", "TABLE", "COLUMN",
+                 "CONSTRAINT", "INDEX", "STATISTICS", "VIEW", "MATERIALIZED VIEW", "TRIGGER", "RULE",
+                 "POLICY", "COMMENT", "PRIVILEGE", "DEFAULT PRIVILEGE"]
 # Kinds that can be dropped and recreated from their definition without losing data.
-_REBUILDABLE = {"VIEW", "MATERIALIZED VIEW", "FUNCTION", "PROCEDURE", "CONSTRAINT", "INDEX",
-                "TRIGGER", "POLICY"}
+_REBUILDABLE = {"VIEW", "MATERIALIZED VIEW", "FUNCTION", "PROCEDURE", "AGGREGATE", "CONSTRAINT", "INDEX",
+                "TRIGGER", "POLICY", "RULE", "STATISTICS"}
 # What a column type change forces to be rebuilt (PostgreSQL rebuilds indexes and constraints).
-_TYPE_CHANGE_BREAKS = {"VIEW", "MATERIALIZED VIEW", "POLICY", "TRIGGER", "FUNCTION", "PROCEDURE"}
+_TYPE_CHANGE_BREAKS = {"VIEW", "MATERIALIZED VIEW", "POLICY", "TRIGGER", "RULE", "FUNCTION", "PROCEDURE",
+                       "AGGREGATE"}
 
 
 def render(changes: list[Change], old: Schema, new: Schema) -> str:
@@ -42,7 +43,7 @@ def render(changes: list[Change], old: Schema, new: Schema) -> str:
 
 
 def _kind(key: str) -> str:
-    for kind in ("MATERIALIZED VIEW", *_CREATE_ORDER):
+    for kind in ("MATERIALIZED VIEW", "DEFAULT PRIVILEGE", *_CREATE_ORDER):
         if key.startswith(kind + " "):
             return kind
     return ""
@@ -94,7 +95,8 @@ def _cascade(changes, steps, old: Schema, old_objects, new_objects) -> list[Step
     return extra
 
 
-_DEFAULT_GRANTS = {"FUNCTION": "EXECUTE", "PROCEDURE": "EXECUTE", "TYPE": "USAGE", "DOMAIN": "USAGE"}
+_DEFAULT_GRANTS = {"FUNCTION": "EXECUTE", "PROCEDURE": "EXECUTE", "AGGREGATE": "EXECUTE",
+                   "TYPE": "USAGE", "DOMAIN": "USAGE"}
 
 
 def _default_revokes(steps, new_objects) -> list[Step]:
@@ -131,8 +133,8 @@ def _dropped_with_parent(key, dropped, objects) -> bool:
     while parent is not None:
         if parent in dropped and _kind(parent) in ("TABLE", "COLUMN", "VIEW", "MATERIALIZED VIEW",
                                                      "TYPE", "DOMAIN", "FUNCTION", "PROCEDURE",
-                                                     "SEQUENCE", "INDEX", "CONSTRAINT", "TRIGGER",
-                                                     "POLICY"):
+                                                     "AGGREGATE", "SEQUENCE", "INDEX", "CONSTRAINT",
+                                                     "TRIGGER", "POLICY", "RULE", "STATISTICS"):
             return True
         parent = _parent(parent, objects)
     return False

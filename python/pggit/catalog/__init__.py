@@ -18,8 +18,8 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from ..model import (Column, Comment, Constraint, Function, Index, Policy, Privilege,
-                     Schema, Sequence, Table, Trigger, Type, View)
+from ..model import (Column, Comment, Constraint, DefaultPrivilege, Function, Index, Policy,
+                     Privilege, Rule, Schema, Sequence, Statistic, Table, Trigger, Type, View)
 from ..quoting import ident, qualified, self_qualified
 
 _HERE = Path(__file__).resolve().parent
@@ -72,13 +72,16 @@ def _tables(rows, schema, all_rows):
         columns.setdefault(r["table_name"], []).append(Column(
             table=r["table_name"], name=r["name"], type=r["type"], collation=collation,
             default=r["default"], not_null=r["not_null"], identity=r["identity"],
-            generated=r["generated"], local=r["local"], inherited=r["inhcount"] > 0))
+            generated=r["generated"], local=r["local"], inherited=r["inhcount"] > 0,
+            statistics=r["statistics"], storage=r["storage"], compression=r["compression"],
+            type_storage=r["type_storage"], identity_sequence=_json(r["identity_sequence"])))
     for r in rows:
         yield Table(name=r["name"], columns=columns.get(r["name"], []), kind=r["kind"],
                     persistence=r["persistence"], partition_key=r["partition_key"],
                     partition_of=r["partition_of"], partition_bound=r["partition_bound"],
                     inherits=_json(r["inherits"]), rls_enabled=r["rls_enabled"],
-                    rls_forced=r["rls_forced"], options=_json(r["options"]))
+                    rls_forced=r["rls_forced"], options=_json(r["options"]), owner=r["owner"],
+                    replica_identity=r["replica_identity"], cluster_on=r["cluster_on"])
 
 
 def _constraints(rows, schema, _):
@@ -100,21 +103,21 @@ def _sequences(rows, schema, _):
     for r in rows:
         yield Sequence(**{k: r[k] for k in (
             "name", "data_type", "start", "increment", "minvalue", "maxvalue", "cache", "cycle",
-            "owned_by_table", "owned_by_column")})
+            "owned_by_table", "owned_by_column", "owner")})
 
 
 def _views(rows, schema, _):
     for r in rows:
         yield View(name=r["name"], definition=self_qualified(r["definition"], schema),
-                   materialized=r["materialized"], options=_json(r["options"]))
+                   materialized=r["materialized"], options=_json(r["options"]), owner=r["owner"])
 
 
 def _functions(rows, schema, _):
     for r in rows:
-        kind = "PROCEDURE " if r["is_procedure"] else "FUNCTION "
-        yield Function(name=r["name"], signature=r["signature"], is_procedure=r["is_procedure"],
-                       arguments=r["arguments"], result=r["result"],
-                       definition=_strip_prefix(r["definition"], kind, schema, r["name"]))
+        kind = "PROCEDURE " if r["kind"] == "p" else "FUNCTION "
+        yield Function(name=r["name"], signature=r["signature"], is_procedure=r["kind"] == "p",
+                       aggregate=r["kind"] == "a", arguments=r["arguments"], result=r["result"],
+                       definition=_strip_prefix(r["definition"], kind, schema, r["name"]), owner=r["owner"])
 
 
 def _triggers(rows, schema, _):
@@ -127,7 +130,8 @@ def _types(rows, schema, _):
     for r in rows:
         yield Type(name=r["name"], kind=r["kind"], labels=_json(r["labels"]),
                    attributes=_json(r["attributes"]), base_type=r["base_type"],
-                   not_null=r["not_null"], default=r["default"], constraints=_json(r["constraints"]))
+                   not_null=r["not_null"], default=r["default"], constraints=_json(r["constraints"]),
+                   owner=r["owner"])
 
 
 def _policies(rows, schema, _):
@@ -135,6 +139,25 @@ def _policies(rows, schema, _):
         yield Policy(table=r["table_name"], name=r["name"], permissive=r["permissive"],
                      command=r["command"], roles=_json(r["roles"]), using_expr=r["using_expr"],
                      check_expr=r["check_expr"])
+
+
+def _rules(rows, schema, _):
+    for r in rows:
+        definition = _strip_prefix(r["definition"], " TO ", schema, r["table_name"])
+        yield Rule(table=r["table_name"], name=r["name"], definition=definition,
+                   enabled=r["enabled"], table_type=r["table_type"])
+
+
+def _statistics(rows, schema, _):
+    for r in rows:
+        yield Statistic(name=r["name"], on_table=r["table_name"], target=r["target"], owner=r["owner"],
+                        definition=_strip_prefix(r["definition"], "CREATE STATISTICS ", schema, r["name"]))
+
+
+def _default_privileges(rows, schema, _):
+    for r in rows:
+        yield DefaultPrivilege(role=r["role"], object_kind=r["object_kind"], privilege=r["privilege"],
+                               grantee=r["grantee"], grantable=r["grantable"])
 
 
 def _comments(rows, schema, _):
@@ -156,6 +179,7 @@ def _none(rows, schema, _):
 _LOADERS = {
     "tables": _tables, "columns": _none, "constraints": _constraints, "indexes": _indexes,
     "sequences": _sequences, "views": _views, "functions": _functions, "triggers": _triggers,
-    "types": _types, "policies": _policies, "comments": _comments, "privileges": _privileges,
+    "types": _types, "policies": _policies, "rules": _rules, "statistics": _statistics,
+    "comments": _comments, "privileges": _privileges, "default_privileges": _default_privileges,
     "depends": _none,
 }

@@ -9,7 +9,21 @@ SELECT c.relname AS table_name,
        a.attidentity AS identity,
        a.attgenerated AS generated,
        a.attislocal AS local,
-       a.attinhcount AS inhcount
+       a.attinhcount AS inhcount,
+       coalesce(a.attstattarget::integer, -1) AS "statistics",  -- NULL from PostgreSQL 17 on
+       CASE WHEN a.attstorage OPERATOR(pg_catalog.<>) t.typstorage THEN a.attstorage END AS storage,
+       a.attcompression AS compression,
+       t.typstorage AS type_storage,
+       (SELECT pg_catalog.json_build_object('name', q.relname, 'start', s.seqstart::text, 'increment', s.seqincrement::text,
+                                            'min', s.seqmin::text, 'max', s.seqmax::text, 'cache', s.seqcache::text,
+                                            'cycle', s.seqcycle)::text
+          FROM pg_depend d
+          JOIN pg_class q ON q.oid OPERATOR(pg_catalog.=) d.objid
+          JOIN pg_sequence s ON s.seqrelid OPERATOR(pg_catalog.=) q.oid
+         WHERE a.attidentity OPERATOR(pg_catalog.<>) ''
+           AND d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::regclass AND d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::regclass
+           AND d.refobjid OPERATOR(pg_catalog.=) a.attrelid AND d.refobjsubid OPERATOR(pg_catalog.=) a.attnum
+           AND d.deptype OPERATOR(pg_catalog.=) 'i' AND q.relkind OPERATOR(pg_catalog.=) 'S') AS identity_sequence
   FROM pg_attribute a
   JOIN pg_class c ON c.oid OPERATOR(pg_catalog.=) a.attrelid
   JOIN pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace

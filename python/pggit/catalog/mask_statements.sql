@@ -49,7 +49,8 @@ WITH main AS (
            pg_catalog.pg_get_function_result(p.oid) AS result
       FROM pg_proc p
      WHERE p.pronamespace = (SELECT oid FROM main) AND $3::text[] IS NULL
-       AND p.prokind IN ('f', 'p', 'w')
+       AND (p.prokind IN ('f', 'p', 'w')  -- and plain aggregates: a function stands in for one
+            OR (p.prokind = 'a' AND (SELECT a.aggkind FROM pg_aggregate a WHERE a.aggfnoid = p.oid) = 'n'))
        AND (p.oid, 'pg_catalog.pg_proc'::regclass) NOT IN (SELECT objid, classid FROM members)
        AND NOT EXISTS (SELECT 1 FROM pg_depend i  -- a range type's constructors: not versioned
                         WHERE i.classid = 'pg_catalog.pg_proc'::regclass AND i.objid = p.oid AND i.deptype = 'i')

@@ -62,7 +62,7 @@ SELECT classid, objid, objsubid, object_type, table_name, name,
      WHERE n.nspname OPERATOR(pg_catalog.=) $1::name
     UNION ALL
     SELECT 'pg_catalog.pg_proc'::regclass, p.oid, 0,
-           CASE WHEN p.prokind OPERATOR(pg_catalog.=) 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END,
+           CASE p.prokind WHEN 'p' THEN 'PROCEDURE' WHEN 'a' THEN 'AGGREGATE' ELSE 'FUNCTION' END,
            NULL, p.oid::regprocedure::text
       FROM pg_proc p
       JOIN pg_namespace n ON n.oid OPERATOR(pg_catalog.=) p.pronamespace
@@ -81,9 +81,18 @@ SELECT classid, objid, objsubid, object_type, table_name, name,
      WHERE n.nspname OPERATOR(pg_catalog.=) $1::name
     UNION ALL
     SELECT 'pg_catalog.pg_rewrite'::regclass, w.oid, 0,
-           CASE WHEN c.relkind OPERATOR(pg_catalog.=) 'm' THEN 'MATERIALIZED VIEW' ELSE 'VIEW' END, NULL, c.relname
+           CASE WHEN w.rulename OPERATOR(pg_catalog.<>) '_RETURN' THEN 'RULE'
+                WHEN c.relkind OPERATOR(pg_catalog.=) 'm' THEN 'MATERIALIZED VIEW' ELSE 'VIEW' END,
+           CASE WHEN w.rulename OPERATOR(pg_catalog.<>) '_RETURN' THEN c.relname END,
+           CASE WHEN w.rulename OPERATOR(pg_catalog.<>) '_RETURN' THEN w.rulename ELSE c.relname END
       FROM pg_rewrite w
       JOIN pg_class c ON c.oid OPERATOR(pg_catalog.=) w.ev_class
       JOIN pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
-     WHERE n.nspname OPERATOR(pg_catalog.=) $1::name AND c.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['v', 'm']::"char"[])
+     WHERE n.nspname OPERATOR(pg_catalog.=) $1::name
+       AND (c.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['v', 'm']::"char"[]) OR w.rulename OPERATOR(pg_catalog.<>) '_RETURN')
+    UNION ALL
+    SELECT 'pg_catalog.pg_statistic_ext'::regclass, s.oid, 0, 'STATISTICS', NULL, s.stxname
+      FROM pg_statistic_ext s
+      JOIN pg_namespace n ON n.oid OPERATOR(pg_catalog.=) s.stxnamespace
+     WHERE n.nspname OPERATOR(pg_catalog.=) $1::name
   ) AS addresses

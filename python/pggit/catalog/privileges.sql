@@ -20,11 +20,11 @@ SELECT o.object_type, o.name, o.column_name,
       JOIN pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
      WHERE n.nspname OPERATOR(pg_catalog.=) $1::name AND a.attacl IS NOT NULL AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped
     UNION ALL
-    SELECT CASE WHEN p.prokind OPERATOR(pg_catalog.=) 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END, 'pg_catalog.pg_proc'::regclass, p.oid,
+    SELECT CASE p.prokind WHEN 'p' THEN 'PROCEDURE' WHEN 'a' THEN 'AGGREGATE' ELSE 'FUNCTION' END, 'pg_catalog.pg_proc'::regclass, p.oid,
            p.oid::regprocedure::text, NULL, p.proowner,
            pg_catalog.aclexplode(coalesce(p.proacl, pg_catalog.acldefault('f', p.proowner)))
       FROM pg_proc p JOIN pg_namespace n ON n.oid OPERATOR(pg_catalog.=) p.pronamespace
-     WHERE n.nspname OPERATOR(pg_catalog.=) $1::name AND p.prokind OPERATOR(pg_catalog.=) ANY (ARRAY['f', 'p', 'w']::"char"[])
+     WHERE n.nspname OPERATOR(pg_catalog.=) $1::name AND p.prokind OPERATOR(pg_catalog.=) ANY (ARRAY['f', 'p', 'w', 'a']::"char"[])
        AND NOT EXISTS (SELECT 1 FROM pg_depend i  -- a range type's constructors come with it
                         WHERE i.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::regclass
                           AND i.objid OPERATOR(pg_catalog.=) p.oid AND i.deptype OPERATOR(pg_catalog.=) 'i')

@@ -7,6 +7,7 @@ SELECT c.relname AS name,
        s.seqmax::text AS maxvalue,
        s.seqcache::text AS cache,
        s.seqcycle AS cycle,
+       pg_catalog.pg_get_userbyid(c.relowner)::text AS owner,
        (SELECT t.relname
           FROM pg_depend d JOIN pg_class t ON t.oid OPERATOR(pg_catalog.=) d.refobjid
          WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::regclass AND d.objid OPERATOR(pg_catalog.=) c.oid

@@ -1,4 +1,5 @@
--- Tables (plain and partitioned) of one schema, with partitioning, inheritance and RLS.
+-- Tables (plain and partitioned) of one schema, with partitioning, inheritance, RLS,
+-- owner, replica identity ('d', 'n', 'f' or an index's name) and the CLUSTER index.
 SELECT c.relname AS name,
        c.relkind AS kind,
        c.relpersistence AS persistence,
@@ -11,7 +12,13 @@ SELECT c.relname AS name,
                 '[]')::text AS inherits,
        c.relrowsecurity AS rls_enabled,
        c.relforcerowsecurity AS rls_forced,
-       coalesce(pg_catalog.array_to_json(c.reloptions), '[]')::text AS options
+       coalesce(pg_catalog.array_to_json(c.reloptions), '[]')::text AS options,
+       pg_catalog.pg_get_userbyid(c.relowner)::text AS owner,
+       CASE c.relreplident WHEN 'i' THEN (SELECT i.relname FROM pg_index x JOIN pg_class i ON i.oid OPERATOR(pg_catalog.=) x.indexrelid
+                                            WHERE x.indrelid OPERATOR(pg_catalog.=) c.oid AND x.indisreplident)::text
+                           ELSE c.relreplident::text END AS replica_identity,
+       (SELECT i.relname FROM pg_index x JOIN pg_class i ON i.oid OPERATOR(pg_catalog.=) x.indexrelid
+         WHERE x.indrelid OPERATOR(pg_catalog.=) c.oid AND x.indisclustered)::text AS cluster_on
   FROM pg_class c
   JOIN pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
  WHERE n.nspname OPERATOR(pg_catalog.=) $1::name

@@ -11,6 +11,7 @@ SELECT t.typname AS name,
        CASE WHEN t.typtype OPERATOR(pg_catalog.=) 'd' THEN pg_catalog.format_type(t.typbasetype, t.typtypmod) END AS base_type,
        t.typnotnull AS not_null,
        t.typdefault AS "default",
+       pg_catalog.pg_get_userbyid(t.typowner)::text AS owner,
        coalesce((SELECT pg_catalog.array_to_json(pg_catalog.array_agg(pg_catalog.json_build_array(
                           k.conname, pg_catalog.pg_get_constraintdef(k.oid)) ORDER BY k.conname))
                    FROM pg_constraint k WHERE k.contypid OPERATOR(pg_catalog.=) t.oid), '[]')::text AS constraints

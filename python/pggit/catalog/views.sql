@@ -2,7 +2,8 @@
 SELECT c.relname AS name,
        c.relkind OPERATOR(pg_catalog.=) 'm' AS materialized,
        pg_catalog.pg_get_viewdef(c.oid) AS definition,
-       coalesce(pg_catalog.array_to_json(c.reloptions), '[]')::text AS options
+       coalesce(pg_catalog.array_to_json(c.reloptions), '[]')::text AS options,
+       pg_catalog.pg_get_userbyid(c.relowner)::text AS owner
   FROM pg_class c
   JOIN pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
  WHERE n.nspname OPERATOR(pg_catalog.=) $1::name
