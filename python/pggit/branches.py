@@ -136,12 +136,24 @@ def init(db) -> str:
         if db.query("SELECT 1 FROM pggit.repository"):
             return "pggit: already initialised"
         db.as_owner("INSERT INTO pggit.repository (tracked_schema, initialized_by) VALUES ($1, $2::name)",
-                    (TRACKED_SCHEMA, current_role(db)))
+                    (TRACKED_SCHEMA, db.role()))
         record_objects(db, TRACKED_SCHEMA)
+        warn_unmanaged(db, TRACKED_SCHEMA)
         commits.commit_if_changed(db, commits.branch_with_head(db, MAIN),
                                   f"init: the objects of {TRACKED_SCHEMA} under version control")
     count = db.query("SELECT count(*) AS n FROM pggit.versioned_objects WHERE branch_id = 1")[0]["n"]
     return f"pggit: initialised; branch {MAIN} is schema {TRACKED_SCHEMA} as it is ({count} object(s) tracked)"
+
+
+def warn_unmanaged(db, schema: str) -> None:
+    """Say which objects of `schema` pggit leaves alone: branches share them with main."""
+    found = db.query(sql("unmanaged"), (schema,))
+    if found:
+        kinds = "; ".join(f"{r['n']} {r['kind']}(s): {r['examples']}{', ...' if r['n'] > 3 else ''}" for r in found)
+        db.warning(f"pggit: schema {schema} has objects pggit does not version ({kinds})",
+                   hint="Every branch uses main's (they are found through search_path), and schema_diff, "
+                        "merge and patches do not see changes to them; see \"What pggit does not manage\" "
+                        "in docs/USER_GUIDE.md.")
 
 
 def run_all(db, query: str, *params) -> None:
@@ -152,12 +164,6 @@ def run_all(db, query: str, *params) -> None:
 
 def record_objects(db, schema: str) -> None:
     db.as_owner(sql("branch_record_objects"), (schema,))
-
-
-def current_role(db) -> str:
-    """The role pggit acts as, for the metadata's who-did-it columns (pggit._as_owner
-    runs as the extension's owner, so their defaults would name that owner)."""
-    return db.query("SELECT current_user::text AS role")[0]["role"]
 
 
 def refresh(db, schema: str, tables=None) -> None:
@@ -186,16 +192,19 @@ def create_branch(db, name: str, parent: str | None) -> str:
         masks.create_schema(db, mask_schema(schema))
         run_all(db, "branch_schema_grants", source["schema_name"], schema)
         model = load_schema(db, source["schema_name"])
-        # as pg_restore does: foreign keys come after the rows, so no row waits for
-        # another table's, cycles and deferred checks included
-        foreign_keys = {k for k, c in model.constraints.items() if c.type == "f"}
-        without_fks = model.without(foreign_keys)
-        run_script(db, schema, engine.script(Schema(), without_fks, schema))
+        warn_unmanaged(db, source["schema_name"])
+        # as pg_restore does: foreign keys, triggers and rules come after the rows, so no
+        # row waits for another table's (cycles and deferred checks included) and no
+        # copied row is rewritten or checked again
+        post_data = ({k for k, c in model.constraints.items() if c.type == "f"}
+                     | set(model.triggers) | set(model.rules))
+        pre_data = model.without(post_data)
+        run_script(db, schema, engine.script(Schema(), pre_data, schema))
         run_all(db, "branch_owner_statements", source["schema_name"], schema)
         copy_rows(db, source["schema_name"], schema)
-        run_script(db, schema, engine.script(without_fks, model, schema))
+        run_script(db, schema, engine.script(pre_data, model, schema))
         db.as_owner("INSERT INTO pggit.branches (name, schema_name, parent_branch_id, created_by) "
-                    "VALUES ($1, $2, $3::bigint, $4::name)", (name, schema, source["id"], current_role(db)))
+                    "VALUES ($1, $2, $3::bigint, $4::name)", (name, schema, source["id"], db.role()))
         commits.fork(db, source["name"], name)  # the fork point: merge finds its base here
         refresh(db, schema)
     return schema
@@ -263,11 +272,9 @@ def copy_rows(db, source: str, target: str) -> None:
         cols = table["columns"]
         if not cols:
             continue
-        with as_role(db, table["owner"]):
-            db.execute(f"ALTER TABLE {dst} DISABLE TRIGGER USER")
+        with as_role(db, table["owner"]):  # (no trigger or rule exists yet: see create_branch)
             db.execute(f"INSERT INTO {dst} ({cols}) OVERRIDING SYSTEM VALUE "
                        f"SELECT {table['select_list']} FROM {only}{src}")
-            db.execute(f"ALTER TABLE {dst} ENABLE TRIGGER USER")
         if table["forced_rls"]:
             check_all_copied(db, src, dst, only, table["owner"])
     run_all(db, "branch_sequence_values", source, target)
