@@ -110,6 +110,26 @@ CREATE TABLE pggit.merge_history (
 );
 COMMENT ON TABLE pggit.merge_history IS 'pggit: every merge attempt, its outcome and its conflicts';
 
+-- Identities: what stays the same across renames, so that a renamed table or column is
+-- known as renamed, never as dropped and added. PostgreSQL keeps a table's OID and a
+-- column's attnum across renames in a schema; create_branch gives a copy its original's
+-- identity. Names are kept as of the last sync, so that a restore (new OIDs) re-keys
+-- its rows by name.
+CREATE TABLE pggit.identities (
+    schema_name  name NOT NULL,
+    relid        oid NOT NULL,
+    attnum       int2 NOT NULL,  -- 0: the table itself
+    table_name   name NOT NULL,
+    column_name  name,
+    identity     bigint NOT NULL,
+    -- a column added to a table pggit knew: the default that filled its rows then
+    added_default text,
+    PRIMARY KEY (relid, attnum)
+);
+CREATE INDEX ON pggit.identities (schema_name);
+CREATE SEQUENCE pggit.identity_seq;
+COMMENT ON TABLE pggit.identities IS 'pggit: the identity of each table and column of every branch, across renames';
+
 -- main is created with the extension. A restore recreates the extension (and so
 -- main's row) before it loads the dumped rows; main's dumped row then updates the
 -- one that exists instead of colliding with it (COPY fires row triggers).
@@ -137,6 +157,8 @@ SELECT pg_extension_config_dump('pggit.commits', '');
 SELECT pg_extension_config_dump('pggit.versioned_objects', '');
 SELECT pg_extension_config_dump('pggit.ddl_log', '');
 SELECT pg_extension_config_dump('pggit.merge_history', '');
+SELECT pg_extension_config_dump('pggit.identities', '');
+SELECT pg_extension_config_dump('pggit.identity_seq', '');
 SELECT pg_extension_config_dump(pg_get_serial_sequence('pggit.branches', 'id')::regclass, '');
 SELECT pg_extension_config_dump(pg_get_serial_sequence('pggit.versioned_objects', 'id')::regclass, '');
 SELECT pg_extension_config_dump(pg_get_serial_sequence('pggit.ddl_log', 'id')::regclass, '');
@@ -165,7 +187,7 @@ BEGIN
 END
 $do$;
 GRANT SELECT ON pggit.repository, pggit.branches, pggit.commits, pggit.versioned_objects,
-                pggit.version_history, pggit.merge_history TO PUBLIC;
+                pggit.version_history, pggit.merge_history, pggit.identities TO PUBLIC;
 GRANT INSERT (branch_name, object_type, object_name, command_tag, statement) ON pggit.ddl_log TO PUBLIC;
 GRANT USAGE ON SEQUENCE pggit.ddl_log_id_seq TO PUBLIC;
 GRANT CREATE ON SCHEMA pggit_lens, pggit_routes TO pggit_user;
@@ -585,13 +607,13 @@ COMMENT ON FUNCTION pggit._restoring() IS
 -- current. Cheap checks come first: these run for every DDL statement.
 ------------------------------------------------------------------------------
 
-CREATE FUNCTION pggit._after_ddl(schemas name[], tables text[]) RETURNS void
+CREATE FUNCTION pggit._after_ddl(schemas name[], tables text[], altered oid[]) RETURNS void
 LANGUAGE plpython3u SET search_path = pg_catalog, pg_temp AS $$
 if "pggit" not in GD: plpy.execute("SELECT pggit._load()")
-GD["pggit"].after_ddl(schemas, tables)
+GD["pggit"].after_ddl(schemas, tables, altered)
 $$;
-COMMENT ON FUNCTION pggit._after_ddl(name[], text[]) IS
-  'pggit internal: refreshes versioned_objects and masks of the schemas, and the lens of main''s tables (empty: none; NULL: all), after DDL';
+COMMENT ON FUNCTION pggit._after_ddl(name[], text[], oid[]) IS
+  'pggit internal: refreshes versioned_objects and masks of the schemas, and the lens of main''s tables (empty: none; NULL: all), and notes the columns added to the altered tables, after DDL';
 
 -- The event trigger's work. Pinned; the trigger passes the first schema of the session's
 -- own path (see _check_session), and whether it runs a pg_dump script: a restore brings
@@ -611,6 +633,8 @@ DECLARE
     tables   text[] := '{}';
     -- the schemas where ALTER TABLE renamed a table away from its old name
     renames  name[] := '{}';
+    -- the tables ALTER TABLE changed: a column it added is noted with its default
+    altered  oid[] := '{}';
 BEGIN
     IF NOT EXISTS (SELECT FROM pggit.repository) THEN
         RETURN;
@@ -647,6 +671,9 @@ BEGIN
         IF renamed THEN
             renames := array_append(renames, cmd.schema_name);
         END IF;
+        IF cmd.command_tag = 'ALTER TABLE' AND cmd.object_type = 'table' AND NOT cmd.objid = ANY (altered) THEN
+            altered := array_append(altered, cmd.objid);
+        END IF;
         IF renamed OR NOT (cmd.command_tag IN ('COMMENT', 'GRANT', 'REVOKE', 'SECURITY LABEL', 'CREATE INDEX',
                                                'ALTER INDEX', 'CREATE TRIGGER', 'ALTER TRIGGER', 'CREATE POLICY',
                                                'ALTER POLICY', 'CREATE RULE', 'CREATE STATISTICS',
@@ -678,8 +705,9 @@ BEGIN
         END IF;
         PERFORM set_config('pggit.dropped_schemas', '', true), set_config('pggit.dropped_tables', '', true);
     END IF;
-    IF NOT restoring AND (cardinality(schemas) > 0 OR tables IS NULL OR cardinality(tables) > 0) THEN
-        PERFORM pggit._after_ddl(schemas, tables);
+    IF NOT restoring AND (cardinality(schemas) > 0 OR tables IS NULL OR cardinality(tables) > 0
+                          OR cardinality(altered) > 0) THEN
+        PERFORM pggit._after_ddl(schemas, tables, altered);
     END IF;
 END
 $$;
@@ -748,11 +776,30 @@ $$;
 COMMENT ON FUNCTION pggit._sql_drop(text) IS
   'pggit internal: what the sql_drop event trigger does: records drops on tracked schemas';
 
+-- Forgets the identities of the tables and columns a statement dropped, inside pggit's
+-- own operations too (a merge that drops a column): an OID PostgreSQL hands out again
+-- must not inherit a dropped table's identity. SECURITY DEFINER because callers cannot
+-- write pggit's metadata; it deletes only rows of objects that
+-- pg_event_trigger_dropped_objects() reports, which only a sql_drop event trigger can call.
+CREATE FUNCTION pggit._forget_identities() RETURNS void
+LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    DELETE FROM pggit.identities i
+     USING pg_catalog.pg_event_trigger_dropped_objects() d
+     WHERE d.classid = 'pg_catalog.pg_class'::regclass AND i.relid = d.objid
+       AND (d.objsubid = 0 OR i.attnum = d.objsubid)
+$$;
+COMMENT ON FUNCTION pggit._forget_identities() IS
+  'pggit internal: the sql_drop event trigger forgets the identities of dropped tables and columns';
+
 CREATE FUNCTION pggit._on_sql_drop() RETURNS event_trigger
 LANGUAGE plpgsql AS $$
 BEGIN
     -- DROP EXTENSION pggit drops pggit itself: nothing to record then
-    IF pg_catalog.to_regclass('pggit.repository') IS NULL OR pggit._internal() THEN
+    IF pg_catalog.to_regclass('pggit.repository') IS NULL THEN
+        RETURN;
+    END IF;
+    PERFORM pggit._forget_identities();
+    IF pggit._internal() THEN
         RETURN;
     END IF;
     PERFORM pggit._sql_drop(tg_tag);
@@ -771,7 +818,7 @@ CREATE EVENT TRIGGER pggit_sql_drop ON sql_drop
 -- Schema diff
 ------------------------------------------------------------------------------
 
-CREATE FUNCTION pggit._schema_diff_impl("from" text, "to" text) RETURNS TABLE (change_type text, object_type text, object_name text, sql_to_sync text, hazards text[])
+CREATE FUNCTION pggit._schema_diff_impl("from" text, "to" text) RETURNS TABLE (change_type text, object_type text, object_name text, sql_to_sync text, hazards text[], description text)
 LANGUAGE plpython3u STABLE AS $$
 if "pggit" not in GD: plpy.execute("SELECT pggit._load()")
 return GD["pggit"].schema_diff(args[0], args[1])
@@ -823,7 +870,7 @@ SELECT pggit._api_function('log');
 COMMENT ON FUNCTION pggit.log(text) IS
   'pggit: the commits reachable from a branch (default: the current one) or a commit hash, newest first';
 
-CREATE FUNCTION pggit._status_impl() RETURNS TABLE (change_type text, object_type text, object_name text, sql_to_sync text, hazards text[])
+CREATE FUNCTION pggit._status_impl() RETURNS TABLE (change_type text, object_type text, object_name text, sql_to_sync text, hazards text[], description text)
 LANGUAGE plpython3u STABLE AS $$
 if "pggit" not in GD: plpy.execute("SELECT pggit._load()")
 return GD["pggit"].status()

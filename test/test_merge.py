@@ -124,6 +124,13 @@ def _cols(table, *expected):
     return check
 
 
+def _values(table, column, expected):
+    def check(conn):
+        got = [r[0] for r in conn.execute(f'SELECT "{column}" FROM "{table}" ORDER BY 1')]
+        assert got == sorted(expected), (table, column, got)
+    return check
+
+
 def _all(*checks):
     def check(conn):
         for c in checks:
@@ -213,8 +220,54 @@ CASES = [
          check=_all(_cols("users", "name -"), _cols("audit", "id integer"))),
     Case("rename a column on one side", "ALTER TABLE users RENAME COLUMN name TO full_name", main=MOVE_MAIN,
          check=_cols("users", "full_name text", "name -")),
+    # renames are known by identity: the data follows, and a rename meets other changes
     Case("rename on one side, modify on the other", "ALTER TABLE users RENAME COLUMN name TO full_name",
-         main="ALTER TABLE users ALTER COLUMN name SET NOT NULL", status="conflicts", conflicts=["users.name"]),
+         main="ALTER TABLE users ALTER COLUMN name SET NOT NULL",
+         check=_all(_cols("users", "full_name text", "name -"), _values("users", "full_name", ["Ann", "Bob"]),
+                    _sql_true("SELECT attnotnull FROM pg_attribute WHERE attrelid = 'users'::regclass "
+                              "AND attname = 'full_name'"))),
+    Case("rename keeps the values the target wrote after the fork",
+         "ALTER TABLE users RENAME COLUMN name TO display_name",
+         main="UPDATE users SET name = 'Ann Two' WHERE id = 1; " + MOVE_MAIN,
+         check=_values("users", "display_name", ["Ann Two", "Bob"])),
+    Case("renamed the same way on both sides", "ALTER TABLE users RENAME COLUMN name TO full_name",
+         main="ALTER TABLE users RENAME COLUMN name TO full_name; " + MOVE_MAIN,
+         check=_values("users", "full_name", ["Ann", "Bob"])),
+    Case("renamed differently on both sides", "ALTER TABLE users RENAME COLUMN name TO full_name",
+         main="ALTER TABLE users RENAME COLUMN name TO display_name", status="conflicts",
+         conflicts=["users.name"]),
+    Case("renamed differently on both sides, resolved by theirs",
+         "ALTER TABLE users RENAME COLUMN name TO full_name",
+         main="ALTER TABLE users RENAME COLUMN name TO display_name", resolutions='{"users.name": "theirs"}',
+         check=_all(_cols("users", "full_name text", "display_name -"), _values("users", "full_name", ["Ann", "Bob"]))),
+    Case("a table renamed on one side, extended on the other", "ALTER TABLE products RENAME TO items",
+         main="ALTER TABLE products ADD COLUMN stock int NOT NULL DEFAULT 0",
+         check=_all(_cols("items", "title text", "stock integer"), _values("items", "title", ["book", "pen"]),
+                    _sql_true("SELECT to_regclass('public.products') IS NULL"),
+                    _sql_true("SELECT count(*) = 1 FROM pg_constraint WHERE confrelid = 'items'::regclass"))),
+    # a column added with a default that filled the branch's rows fills the target's alike
+    Case("Django's NOT NULL column: added with a default, the default then dropped",
+         "ALTER TABLE users ADD COLUMN bio text DEFAULT 'none' NOT NULL; "
+         "ALTER TABLE users ALTER COLUMN bio DROP DEFAULT", status="fast_forward",
+         check=_all(_values("users", "bio", ["none", "none"]),
+                    _sql_true("SELECT attnotnull AND NOT atthasdef FROM pg_attribute "
+                              "WHERE attrelid = 'users'::regclass AND attname = 'bio'"))),
+    Case("Django's NOT NULL column, main moved on",
+         "ALTER TABLE users ADD COLUMN bio text DEFAULT 'none' NOT NULL; "
+         "ALTER TABLE users ALTER COLUMN bio DROP DEFAULT",
+         main="INSERT INTO users (email, name) VALUES ('cy@example.com', 'Cy'); DELETE FROM users WHERE id = 3; "
+              + MOVE_MAIN, check=_values("users", "bio", ["none", "none"])),
+    Case("a column whose default changed after it filled the rows",
+         "ALTER TABLE products ADD COLUMN stock int NOT NULL DEFAULT 1; "
+         "ALTER TABLE products ALTER COLUMN stock SET DEFAULT 5", main=MOVE_MAIN,
+         check=_all(_values("products", "stock", [1, 1]),
+                    _sql_true("SELECT pg_get_expr(d.adbin, d.adrelid) = '5' FROM pg_attrdef d "
+                              "JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum "
+                              "WHERE d.adrelid = 'products'::regclass AND a.attname = 'stock'"))),
+    Case("a table and a column renamed, rows kept",
+         "ALTER TABLE products RENAME TO items; ALTER TABLE items RENAME COLUMN title TO label",
+         main=MOVE_MAIN, check=_all(_cols("items", "label text", "title -"),
+                                    _values("items", "label", ["book", "pen"]))),
     Case("rename an index on one side", "ALTER INDEX orders_user_idx RENAME TO orders_by_user", main=MOVE_MAIN,
          check=_sql_true("SELECT to_regclass('public.orders_by_user') IS NOT NULL "
                          "AND to_regclass('public.orders_user_idx') IS NULL")),

@@ -200,3 +200,43 @@ def test_a_serial_sequence_lives_in_its_column():
     merged, conflicts = merge_models(base, ours, schema(), strategy="ours")
     assert [c.object_name for c in merge_models(base, ours, schema())[1]] == ["users"]
     assert "SEQUENCE users_id_seq" in merged.sequences  # kept with the table ours kept
+
+
+# --- with identities (issue 13): renames are known, not guessed ---------------------------
+
+def known(*cols, name="users", retype=None):
+    """users with identities: the table 1, id 2, email 3; `cols` (name, type, identity) renamed or added."""
+    columns = [col(name, "id", identity_id=2), col(name, "email", "text", identity_id=3)]
+    for c_name, c_type, c_id in cols:
+        columns = [c for c in columns if c.identity_id != c_id] + [col(name, c_name, c_type, identity_id=c_id)]
+    if retype:
+        columns = [dataclasses.replace(c, type=retype[1]) if c.name == retype[0] else c for c in columns]
+    columns.sort(key=lambda c: c.identity_id)
+    return schema(Table(name=name, columns=columns, identity_id=1),
+                  Constraint(name, "users_pkey", "p", "PRIMARY KEY (id)"))
+
+
+def test_a_rename_on_one_side_meets_a_change_on_the_other():
+    merged, conflicts = merge_models(known(), known(retype=("email", "varchar(5)")), known(("mail", "text", 3)))
+    assert conflicts == [] and columns(merged) == [("id", "int"), ("mail", "varchar(5)")]
+
+
+def test_a_renamed_table_keeps_its_columns_changes():
+    merged, conflicts = merge_models(known(), known(("nick", "text", 4)), known(name="people"))
+    assert conflicts == [] and columns(merged, "people") == [("id", "int"), ("email", "text"), ("nick", "text")]
+    assert merged.constraints["CONSTRAINT people.users_pkey"].table == "people"
+
+
+def test_renamed_differently_on_both_sides_is_a_conflict_that_resolves():
+    ours, theirs = known(("contact", "text", 3)), known(("mail", "text", 3))
+    _, conflicts = merge_models(known(), ours, theirs)
+    assert [(c.object_name, c.ours, c.theirs) for c in conflicts] == [
+        ("users.email", "users.contact", "users.mail")]
+    assert "renamed to contact on the target and to mail on the source" in conflicts[0].description
+    merged, conflicts = merge_models(known(), ours, theirs, resolutions={"users.email": "theirs"})
+    assert conflicts == [] and columns(merged) == [("id", "int"), ("mail", "text")]
+
+
+def test_renamed_the_same_way_on_both_sides_merges():
+    merged, conflicts = merge_models(known(), known(("mail", "text", 3)), known(("mail", "text", 3)))
+    assert conflicts == [] and columns(merged) == [("id", "int"), ("mail", "text")]

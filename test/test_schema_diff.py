@@ -82,3 +82,37 @@ def test_unknown_names_fail_cleanly(shop):
     with pytest.raises(psycopg.errors.UndefinedObject) as e:
         shop.execute("SELECT * FROM pggit.schema_diff('main', 'nope')")
     assert e.value.diag.message_primary.startswith("pggit: no branch or commit named 'nope'")
+
+
+def test_a_rename_is_renamed_not_dropped_and_added(shop):
+    """Issue 13: objects are known by identity, from init() and across create_branch."""
+    shop.execute("SELECT pggit.switch_branch('feature')")
+    shop.execute("ALTER TABLE users RENAME COLUMN name TO display_name")
+    shop.execute("ALTER TABLE orders RENAME TO purchases")
+    rows = shop.execute("SELECT change_type, object_type, object_name, sql_to_sync, description "
+                        "FROM pggit.schema_diff('main', 'feature')").fetchall()
+    assert ("renamed", "COLUMN", "users.display_name", "ALTER TABLE users RENAME COLUMN name TO display_name;",
+            "renamed from users.name") in rows
+    assert ("renamed", "TABLE", "purchases", "ALTER TABLE orders RENAME TO purchases;",
+            "renamed from orders") in rows
+    assert not [r for r in rows if r[0] in ("added", "removed")], rows
+    # status sees it the same way, against the last commit
+    shop.execute("SELECT pggit.commit('before renaming back')")
+    shop.execute("ALTER TABLE purchases RENAME TO orders")
+    status = shop.execute("SELECT change_type, object_name, description FROM pggit.status()").fetchall()
+    assert status == [("renamed", "orders", "renamed from purchases")]
+    shop.execute("SELECT pggit.switch_branch('main')")
+
+
+def test_a_patch_with_renames_keeps_the_rows(shop, new_db):
+    shop.execute("SELECT pggit.switch_branch('feature')")
+    shop.execute("ALTER TABLE users RENAME COLUMN name TO email_tmp")
+    shop.execute("ALTER TABLE users RENAME COLUMN email TO name")  # names change places
+    shop.execute("ALTER TABLE users RENAME COLUMN email_tmp TO email")
+    shop.execute("SELECT pggit.switch_branch('main')")
+    before = shop.execute("SELECT id, email, name FROM users ORDER BY id").fetchall()
+    patch = scalar(shop, "SELECT pggit.schema_diff_sql('main', 'feature')")
+    assert "DROP" not in patch and "ADD COLUMN" not in patch, patch
+    shop.execute(patch)
+    assert shop.execute("SELECT id, name, email FROM users ORDER BY id").fetchall() == before
+    assert diff_rows(shop, "main", "feature") == []

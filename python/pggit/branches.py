@@ -13,7 +13,7 @@ import hashlib
 import re
 from contextlib import contextmanager
 
-from . import commits, engine, errors, guard, lens, masks
+from . import commits, engine, errors, guard, identities, lens, masks
 from .catalog import TRACKED_SCHEMA, load_schema, sql
 from .errors import PggitError
 from .model import Schema
@@ -203,6 +203,7 @@ def create_branch(db, name: str, parent: str | None) -> str:
         run_all(db, "branch_owner_statements", source["schema_name"], schema)
         copy_rows(db, source["schema_name"], schema)
         run_script(db, schema, engine.script(pre_data, model, schema))
+        identities.copy(db, source["schema_name"], schema)
         db.as_owner("INSERT INTO pggit.branches (name, schema_name, parent_branch_id, created_by) "
                     "VALUES ($1, $2, $3::bigint, $4::name)", (name, schema, source["id"], db.role()))
         commits.fork(db, source["name"], name)  # the fork point: merge finds its base here
@@ -343,14 +344,16 @@ def has_unmerged_changes(db, branch: dict) -> bool:
     return bool(engine.diff_schemas(db, parent[0]["schema_name"], db, branch["schema_name"]))
 
 
-def after_ddl(db, schemas: list[str], tables: list[str] | None) -> None:
+def after_ddl(db, schemas: list[str], tables: list[str] | None, altered: list[int]) -> None:
     """What the event triggers ask for after DDL on main's or a branch's schema.
 
     `schemas`: where objects came, went or were renamed. `tables`: the names of main's
     tables whose lens views and masks the DDL may have changed; empty: none; None: any
-    (e.g. a type was altered).
+    (e.g. a type was altered). `altered`: the tables ALTER TABLE changed (OIDs).
     """
     with internal(db, lock=False):  # never wait for a pggit operation: it may wait for this DDL's locks
+        if altered:
+            identities.note_added(db, altered)
         for schema in schemas:
             if db.query("SELECT 1 FROM pg_namespace WHERE nspname = $1", (schema,)):
                 record_objects(db, schema)

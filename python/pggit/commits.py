@@ -32,7 +32,9 @@ def branch_with_head(db, name: str | None) -> dict:
 def live_model(db, branch: dict):
     from .catalog import load_schema
 
-    return load_schema(db, branch["schema_name"])
+    from . import identities
+
+    return identities.attach(db, branch["schema_name"], load_schema(db, branch["schema_name"]))
 
 
 def snapshot(db, commit_hash: str | None):
@@ -193,4 +195,4 @@ def diff_refs(db, a: str, b: str) -> list[dict]:
 def change_row(change) -> dict:
     return {"change_type": change.change_type, "object_type": change.object_type,
             "object_name": change.object_name, "sql_to_sync": bind_self(change.sql_to_sync, branches.TRACKED_SCHEMA),
-            "hazards": list(change.hazards)}
+            "hazards": list(change.hazards), "description": change.description or None}

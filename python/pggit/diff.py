@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
+from . import renames
 from .model import Column, Privilege, Schema, Sequence, Table
 from .quoting import ident, literal
 
@@ -34,6 +35,7 @@ class Change:
     sql_to_sync: str
     hazards: list[str] = field(default_factory=list)
     steps: list[Step] = field(default_factory=list, repr=False, compare=False)
+    description: str = ""
 
 
 def compare(old: dict, new: dict) -> tuple[list, list, list]:
@@ -343,8 +345,9 @@ def diff(old: Schema, new: Schema, one_transaction: bool = False, runner: str | 
     `runner`: the role that will run the script; what it creates for another owner is
     given to that owner (None: leave new objects to whoever runs it).
     """
+    rename_changes, old = _renames(old, new)
     owner_changes, old = _owners(old, new)
-    changes = (_types(old, new, one_transaction) + _sequences(old, new) + _functions(old, new) + _tables(old, new)
+    changes = rename_changes + (_types(old, new, one_transaction) + _sequences(old, new) + _functions(old, new) + _tables(old, new)
                + _columns(old, new))
     for kind in ("constraints", "indexes", "statistics", "views", "triggers", "rules", "policies"):
         changes += _simple(getattr(old, kind), getattr(new, kind))
@@ -353,6 +356,43 @@ def diff(old: Schema, new: Schema, one_transaction: bool = False, runner: str | 
     changes += _comments_or_grants(old.privileges, new.privileges)
     changes += _comments_or_grants(old.default_privileges, new.default_privileges)
     return changes + owner_changes + _new_owners(changes, new, runner) + _default_grants(changes, old, new, runner)
+
+
+def _renames(old: Schema, new: Schema) -> tuple[list[Change], Schema]:
+    """Tables and columns renamed (the same identity under another name): ALTER ... RENAME
+    changes, run before anything else, and old under the new names for the rest."""
+    out, tables = [], {}
+    for src, dst in renames.ordered(renames.table_renames(old, new), set(old.tables), renames.placeholder):
+        sql = f"ALTER TABLE {ident(src)} RENAME TO {ident(dst)};"
+        out.append(_renamed("TABLE", dst, src, sql))
+        tables.update({o: dst for o, now in tables.items() if now == src} or {src: dst})
+    moved = renames.rename_model(old, tables, {})
+    columns = {}
+    for key, table in new.tables.items():
+        name, before = table.name, moved.tables.get(key)
+        if before is None:
+            continue
+        steps = renames.ordered(renames.column_renames(before, table), {c.name for c in before.columns},
+                                renames.placeholder)
+        for src, dst in steps:
+            sql = f"ALTER TABLE {ident(name)} RENAME COLUMN {ident(src)} TO {ident(dst)};"
+            out.append(_renamed("COLUMN", f"{name}.{dst}", f"{name}.{src}", sql))
+        final: dict[str, str] = {}
+        for src, dst in steps:
+            final.update({o: dst for o, now in final.items() if now == src} or {src: dst})
+        columns[name] = final
+    return out, renames.rename_model(moved, {}, columns)
+
+
+def as_renamed(old: Schema, new: Schema) -> Schema:
+    """`old` under `new`'s names for what was renamed: the model diff(old, new)'s other
+    changes apply to, as render needs it."""
+    return _renames(old, new)[1]
+
+
+def _renamed(kind: str, name: str, was: str, sql: str) -> Change:
+    step = Step("create", f"{kind} {name}#rename", sql, alter=True)
+    return Change("renamed", kind, name, sql, ["access exclusive lock"], [step], f"renamed from {was}")
 
 
 _OWNED = ("tables", "views", "sequences", "functions", "types", "statistics")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .catalog import TRACKED_SCHEMA, load_schema
-from .diff import Change, diff
+from .diff import Change, as_renamed, diff
 from .model import Schema
 from .quoting import bind_self
 from .render import render
@@ -16,7 +16,7 @@ def script(old: Schema, new: Schema, schema: str = TRACKED_SCHEMA, runner: str |
     but where a view must name its own schema: that is `schema`. `runner`: the role
     that will run it (see `diff`).
     """
-    text = bind_self(render(diff(old, new, runner=runner), old, new), schema)
+    text = bind_self(render(diff(old, new, runner=runner), as_renamed(old, new), new), schema)
     if " ADD VALUE " in text:
         text = ADD_VALUE_HEADER + text
     return text

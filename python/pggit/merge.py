@@ -23,7 +23,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from . import errors
+from . import errors, renames
 from .errors import PggitError
 from .model import Column, Schema, Table
 
@@ -54,16 +54,17 @@ def merge_models(base: Schema, ours: Schema, theirs: Schema, strategy: str = "fa
     ("COLUMN users.email") and wins over the strategy.
     """
     check_choices(strategy, resolutions)
+    (base, ours, theirs), renamed = _align_names(base, ours, theirs, strategy, resolutions or {})
     state = _State(base, ours, theirs)
     conflicts = _drops(state) + _changes(state)
-    unresolved = []
+    unresolved = [c for c in renamed if _winner(c, strategy, resolutions or {}) is None]
     for c in conflicts:
         winner = _winner(c, strategy, resolutions or {})
         if winner is None:
             unresolved.append(c)
         else:
             state.decide_conflict(c.key, winner)
-    _check_unused(resolutions or {}, conflicts)
+    _check_unused(resolutions or {}, renamed + conflicts)
     return state.build(), unresolved
 
 
@@ -78,6 +79,55 @@ def check_choices(strategy: str, resolutions: dict | None) -> None:
                              hint='Resolve each object with "ours" (the target) or "theirs" (the source), '
                                   'e.g. \'{"users.email": "theirs"}\'.',
                              sqlstate=errors.INVALID_PARAMETER)
+
+
+def _align_names(base: Schema, ours: Schema, theirs: Schema, strategy: str, resolutions: dict):
+    """The three models with one name for each table and column known by identity: the
+    name a side renamed it to, so that the merge below compares like with like (and a
+    rename on one side meets a change on the other as two changes). Renamed differently
+    on both sides is a conflict, decided like any other; undecided, each side keeps its
+    name. Returns the models and those conflicts."""
+    models = {"base": base, "ours": ours, "theirs": theirs}
+    conflicts: list[Conflict] = []
+    tables = _rename_plan({s: {t.identity_id: t.name for t in m.tables.values() if t.identity_id is not None}
+                           for s, m in models.items()}, "TABLE", "", strategy, resolutions, conflicts)
+    models = {s: renames.rename_model(m, tables[s], {}) for s, m in models.items()}
+    columns: dict[str, dict] = {s: {} for s in models}
+    for key in set().union(*(m.tables for m in models.values())):
+        names = {s: {c.identity_id: c.name for c in m.tables[key].columns if c.identity_id is not None}
+                 for s, m in models.items() if key in m.tables}
+        plan = _rename_plan(names, "COLUMN", key.split(" ", 1)[1] + ".", strategy, resolutions, conflicts)
+        for s in names:
+            columns[s][key.split(" ", 1)[1]] = plan[s]
+    models = {s: renames.rename_model(m, {}, columns[s]) for s, m in models.items()}
+    return (models["base"], models["ours"], models["theirs"]), conflicts
+
+
+def _rename_plan(names: dict, kind: str, prefix: str, strategy: str, resolutions: dict,
+                 conflicts: list) -> dict[str, dict[str, str]]:
+    """{side: {name: merged name}} for the identities of `names` ({side: {identity: name}})."""
+    plan: dict[str, dict[str, str]] = {s: {} for s in names}
+    for identity in set().union(*(n.keys() for n in names.values())):
+        b, o, t = (names.get(s, {}).get(identity) for s in ("base", "ours", "theirs"))
+        if o is not None and t is not None and o != t and b not in (o, t):
+            c = Conflict(kind, prefix + (b or o), prefix + b if b else None, prefix + o, prefix + t,
+                         f"renamed to {o} on the target and to {t} on the source", f"RENAME {kind} {prefix}{b or o}")
+            conflicts.append(c)
+            winner = _winner(c, strategy, resolutions)
+            if winner is None:
+                continue
+            merged = o if winner == "ours" else t
+        else:
+            merged = t if o in (None, b) and t is not None else o
+        for s in names:
+            name = names[s].get(identity)
+            if name is not None and name != merged and merged is not None:
+                plan[s][name] = merged
+    for s, moves in plan.items():  # a merged name another object holds there: leave it as it is
+        taken = set(names[s].values()) - set(moves)
+        for name in [n for n, m in moves.items() if m in taken]:
+            del moves[name]
+    return plan
 
 
 def _winner(c: Conflict, strategy: str, resolutions: dict) -> str | None:

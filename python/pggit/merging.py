@@ -12,8 +12,8 @@ from __future__ import annotations
 import json
 import re
 
-from . import branches, commits, errors
-from .diff import diff
+from . import branches, commits, errors, identities
+from .diff import as_renamed, diff
 from .errors import PggitError
 from .merge import check_choices, merge_models
 from .quoting import bind_self, literal
@@ -127,12 +127,13 @@ def apply(db, branch: dict, old, new) -> int:
     changes = diff(old, new, one_transaction=True, runner=db.role())
     if not changes:
         return 0
-    chunks = _chunks(changes, old, new, branch["schema_name"])
+    chunks = _chunks(changes, as_renamed(old, new), new, branch["schema_name"])
     with branches.internal(db), branches.search_path(db, branch["schema_name"]):
         # function bodies may name objects created later in the script (render's own SET is session-wide)
         with db.local_settings(check_function_bodies="off"):
             for change, sql in chunks:
                 _run(db, branch, change, sql)
+        identities.adopt(db, branch["schema_name"], new)
         branches.refresh(db, branch["schema_name"], routed_tables(old, new))
     return len(changes)
 

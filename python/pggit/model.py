@@ -77,6 +77,8 @@ class Column(Obj):
     local: bool = field(default=True, compare=False)
     inherited: bool = field(default=False, compare=False)
     statistics: int = -1
+    identity_id: int | None = field(default=None, compare=False)  # see identities.py
+    backfill: str | None = field(default=None, compare=False)  # the default that filled its rows when added
     storage: str | None = None  # only where it is not the type's own
     type_storage: str = field(default="x", compare=False)  # the type's own
     compression: str = ""
@@ -100,8 +102,16 @@ class Column(Obj):
         return sql
 
     def create_sql(self) -> str:
-        sql = f"ALTER TABLE {ident(self.table)} ADD COLUMN {self.definition()};"
-        return "\n".join([sql, *self.option_sql(Column(self.table, self.name, self.type))])
+        """ADD COLUMN; with the default that filled the rows where it was added, first, so
+        that the target's rows get the same (then the default it has now)."""
+        if self.backfill is None or self.backfill == self.default or self.generated or self.identity:
+            sql = [f"ALTER TABLE {ident(self.table)} ADD COLUMN {self.definition()};"]
+        else:
+            filled = dataclasses.replace(self, default=self.backfill, backfill=None)
+            sql = [f"ALTER TABLE {ident(self.table)} ADD COLUMN {filled.definition()};",
+                   f"ALTER TABLE {ident(self.table)} ALTER COLUMN {ident(self.name)} "
+                   + ("DROP DEFAULT;" if self.default is None else f"SET DEFAULT {self.default};")]
+        return "\n".join([*sql, *self.option_sql(Column(self.table, self.name, self.type))])
 
     def option_sql(self, old: Column) -> list[str]:
         """ALTER COLUMN statements for the storage settings that differ from old's."""
@@ -226,6 +236,7 @@ class Table(Obj):
     owner: str | None = None  # compared; a change of owner alone is an ALTER ... OWNER TO
     replica_identity: str = "d"  # 'd', 'n', 'f', or the name of the index used
     cluster_on: str | None = None
+    identity_id: int | None = field(default=None, compare=False)  # see identities.py
     object_type = "TABLE"
 
     def shape(self) -> tuple:

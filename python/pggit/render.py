@@ -30,11 +30,13 @@ _TYPE_CHANGE_BREAKS = {"VIEW", "MATERIALIZED VIEW", "POLICY", "TRIGGER", "RULE",
 def render(changes: list[Change], old: Schema, new: Schema) -> str:
     """The script turning `old` into `new`, for a session whose search_path is the target schema."""
     steps = [s for c in changes for s in c.steps]
+    renamed = [s for s in steps if s.key.endswith("#rename")]  # first, in the order given
+    steps = [s for s in steps if not s.key.endswith("#rename")]
     old_objects, new_objects = old.objects(), new.objects()
     steps += _cascade(changes, steps, old, old_objects, new_objects)
     steps += _default_revokes(steps, new_objects)
     _absorb(steps, old_objects, new_objects)
-    ordered = _sort(steps, old, new, old_objects, new_objects)
+    ordered = renamed + _sort(steps, old, new, old_objects, new_objects)
     lines = [s.sql for s in ordered if s.sql]
     if any(s.sql and s.action == "create" and s.key.startswith(("FUNCTION ", "PROCEDURE "))
            for s in ordered):

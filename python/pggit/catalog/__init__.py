@@ -53,6 +53,7 @@ def load_schema(db, schema: str) -> Schema:
     return Schema.of(objects, deps)
 
 
+
 def _json(value):
     return json.loads(value) if isinstance(value, str) else value
 

@@ -1,0 +1,74 @@
+"""Identities of tables and columns: what stays the same when they are renamed.
+
+pggit.identities maps each table (attnum 0) and column of every branch, by OID and
+attnum, to an identity number that its copies on other branches share. The schema
+model carries it (`Table.identity_id`, `Column.identity_id`) into commits, so that diff
+and merge know a renamed object as renamed. A column added to a table pggit knew also
+keeps the default that filled the table's rows then (`Column.backfill`).
+"""
+
+from __future__ import annotations
+
+from .catalog import TRACKED_SCHEMA, sql
+from .quoting import ident, text_array
+
+
+def attach(db, schema: str, model):
+    """`model` (of `schema`) with the identities of its tables and columns. Objects made
+    since the last sync get theirs now: a renamed one kept its OID and attnum, so only
+    new ones are new."""
+    known = _read(db, schema)
+    tables = list(model.tables.values())
+    if any(known.get((t.name, None)) is None for t in tables) or any(
+            known.get((t.name, c.name)) is None for t in tables for c in t.columns):
+        sync(db, schema)
+        known = _read(db, schema)
+    for table in tables:
+        table.identity_id = known.get((table.name, None), (None, None))[0]
+        for column in table.columns:
+            column.identity_id, column.backfill = known.get((table.name, column.name), (None, None))
+    return model
+
+
+def _read(db, schema: str) -> dict:
+    """{(table, column or None): (identity, added_default)}"""
+    return {(r["table_name"], r["column_name"]): (r["identity"], r["added_default"])
+            for r in db.query(sql("identities"), (schema,))}
+
+
+def sync(db, schema: str) -> None:
+    """After DDL on `schema`: identities for new tables and columns, names kept current."""
+    db.as_owner(sql("identities_sync"), (schema,))
+
+
+def copy(db, source: str, target: str) -> None:
+    """A new branch's tables and columns get the identities of the originals they copy."""
+    sync(db, source)
+    db.as_owner(sql("identities_copy"), (source, target))
+
+
+
+def adopt(db, schema: str, model) -> None:
+    """After a merge into `schema`: its tables and columns take the identities they have
+    in the merged `model`, so that a later rename on the source is known on the target."""
+    rows = [(t.name, None, t.identity_id, None) for t in model.tables.values() if t.identity_id is not None]
+    rows += [(t.name, c.name, c.identity_id, c.backfill) for t in model.tables.values() for c in t.columns
+             if c.identity_id is not None]
+    if rows:
+        db.as_owner(sql("identities_adopt"), (schema, *(text_array(column) for column in zip(*rows))))
+
+
+def note_added(db, relids: list[int]) -> None:
+    """After ALTER TABLE: a column added to a table pggit knows gets its identity now, with
+    the default that filled the table's rows (Django adds NOT NULL columns with a default
+    and then drops it; a merge fills the target's rows the same way)."""
+    schemas = db.query("SELECT DISTINCT schema_name::text AS s FROM pggit.identities "
+                       "WHERE relid = ANY ($1::oid[]) AND attnum = 0", (text_array(relids),))
+    for row in schemas:
+        schema = row["s"]
+        path = ", ".join(dict.fromkeys(["pg_catalog", ident(schema), ident(TRACKED_SCHEMA), "pg_temp"]))
+        with db.local_settings(search_path=path):
+            added = db.query(sql("identities_added"), (text_array(relids), schema))
+        if added:
+            columns = ("relid", "attnum", "table_name", "column_name", "added_default")
+            db.as_owner(sql("identities_note"), (schema, *(text_array([r[c] for r in added]) for c in columns)))
