@@ -188,6 +188,20 @@ def test_delete_branch(shop):
     assert scalar(shop, "SELECT count(*) FROM users") == 2
 
 
+def test_a_merged_branch_deletes_after_its_parent_moved_on(shop):
+    """Issue 13: merged is a fact of the commit graph, not of two schemas being equal."""
+    shop.execute("SELECT pggit.create_branch('done')")
+    shop.execute("ALTER TABLE pggit_branch_done.users ADD COLUMN extra int")
+    shop.execute("SELECT pggit.merge('done', 'main')")
+    shop.execute("ALTER TABLE users ADD COLUMN later int")  # main moves on
+    shop.execute("ALTER TABLE pggit_branch_done.users ADD COLUMN unmerged int")
+    with pytest.raises(psycopg.errors.ObjectNotInPrerequisiteState, match="not merged"):
+        shop.execute("SELECT pggit.delete_branch('done')")  # work since the merge
+    shop.execute("ALTER TABLE pggit_branch_done.users DROP COLUMN unmerged")
+    shop.execute("SELECT pggit.delete_branch('done')")
+    assert scalar(shop, "SELECT to_regnamespace('pggit_branch_done')") is None
+
+
 def test_delete_refuses_main_and_unmerged_work(shop):
     with pytest.raises(psycopg.errors.ObjectNotInPrerequisiteState, match="pggit: branch main cannot"):
         shop.execute("SELECT pggit.delete_branch('main')")

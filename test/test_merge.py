@@ -527,6 +527,10 @@ def test_two_merges_into_one_target_are_serialised(server, shop, other_session):
     assert outcome["status"] == "merged"  # three-way: main moved while it waited
     assert {"one", "two"} <= set(columns(shop, "users"))
     assert scalar(shop, "SELECT count(*) FROM pggit.merge_history") == 2
+    # main's history holds both merges: the second one built on the first
+    history = {r[0] for r in shop.execute("SELECT hash FROM pggit.log('main')")}
+    assert {scalar(shop, f"SELECT head_commit_hash FROM pggit.branches WHERE name = '{b}'")
+            for b in ("f1", "f2")} <= history
 
 
 def test_refs_resolve_to_live_schemas_and_snapshots(shop):

@@ -116,3 +116,20 @@ def test_a_patch_with_renames_keeps_the_rows(shop, new_db):
     shop.execute(patch)
     assert shop.execute("SELECT id, name, email FROM users ORDER BY id").fetchall() == before
     assert diff_rows(shop, "main", "feature") == []
+
+
+def test_type_changes_that_can_lose_values_say_so(shop):
+    """Issue 13: 9.99 becomes 10 as an integer; a widening loses nothing."""
+    shop.execute("""CREATE TABLE m (a numeric(6,2), b timestamptz, c int, d varchar(10), e int,
+                                    f numeric(6,2), g varchar(10), h int)""")
+    shop.execute("SELECT pggit.create_branch('types')")
+    shop.execute("SELECT pggit.switch_branch('types')")
+    shop.execute("""ALTER TABLE m ALTER a TYPE int, ALTER b TYPE date, ALTER c TYPE smallint,
+                                  ALTER d TYPE varchar(5), ALTER e TYPE bigint, ALTER f TYPE numeric(9,3),
+                                  ALTER g TYPE text, ALTER h TYPE numeric(12,0)""")
+    shop.execute("SELECT pggit.switch_branch('main')")
+    hazards = {r[2]: r[4] for r in diff_rows(shop, "main", "types")}
+    for lossy in ("m.a", "m.b", "m.c", "m.d"):
+        assert "may lose data" in hazards[lossy], (lossy, hazards[lossy])
+    for wider in ("m.e", "m.f", "m.g", "m.h"):
+        assert "may lose data" not in hazards[wider], (wider, hazards[wider])

@@ -335,13 +335,20 @@ def drop_schemas(db, schema: str) -> None:
 
 
 def has_unmerged_changes(db, branch: dict) -> bool:
-    """Does the branch's schema differ from its parent's (its work would be lost)?"""
-    from . import engine
+    """Would deleting the branch lose work? Not when its schema is its parent's, nor when
+    its head commit is in its parent's history and nothing changed since (it was merged,
+    whatever the parent did after)."""
+    from .diff import diff
 
-    parent = db.query("SELECT schema_name FROM pggit.branches WHERE id = $1::bigint", (branch["parent_branch_id"],))
-    if not parent:
+    parent = db.query("SELECT name, schema_name FROM pggit.branches WHERE id = $1::bigint",
+                      (branch["parent_branch_id"],))
+    if not parent or not engine.diff_schemas(db, parent[0]["schema_name"], db, branch["schema_name"]):
         return False
-    return bool(engine.diff_schemas(db, parent[0]["schema_name"], db, branch["schema_name"]))
+    head = commits.branch_with_head(db, branch["name"])["head"]
+    parent_head = commits.branch_with_head(db, parent[0]["name"])["head"]
+    if head is None or commits.merge_base_of(db, head, parent_head) != head:
+        return True
+    return bool(diff(commits.snapshot(db, head), commits.live_model(db, branch)))
 
 
 def after_ddl(db, schemas: list[str], tables: list[str] | None, altered: list[int]) -> None:

@@ -8,6 +8,7 @@ steps (SQL with the key it acts on, `drop` or `create`), which `render` orders.
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, field
 
 from . import renames
@@ -169,6 +170,8 @@ def _table_columns(t_old: Table, t_new: Table, detached: bool, sequences: dict) 
         else:
             retype = old[k].type != new[k].type
             hazards = ["rewrites table", "access exclusive lock"] if retype else []
+            if retype and not keeps_values(old[k].type, new[k].type):
+                hazards.append("may lose data")
             steps = [Step("create", k, s, alter=True, breaks="type" if retype else "") for s in statements]
             out.append(_change("modified", new[k], steps, hazards))
     tail = []
@@ -183,6 +186,40 @@ def _table_columns(t_old: Table, t_new: Table, detached: bool, sequences: dict) 
             s.after += [("create", t) for t in tail]
         tail.append(k)
     return out
+
+
+_TYPE_ARGS = re.compile(r"\((\d+)(?:,(\d+))?\)")
+_INTEGERS = {"smallint": 5, "integer": 10, "bigint": 19}  # decimal digits each holds
+_TEXTS = ("text", "character varying")
+
+
+def keeps_values(old: str, new: str) -> bool:
+    """Whether every value of type `old` survives conversion to `new` (a widening). Any
+    pair not known to be one may lose values: 9.99 becomes 10 as an integer."""
+    if old.endswith("[]") != new.endswith("[]"):
+        return False
+    old, new = old.removesuffix("[]"), new.removesuffix("[]")
+    a, b = _TYPE_ARGS.sub("", old), _TYPE_ARGS.sub("", new)
+    ma, mb = _TYPE_ARGS.search(old), _TYPE_ARGS.search(new)
+    if b in _TEXTS and mb is None and a != "character":
+        return True  # every value has a text form (char(n) would lose its padding)
+    if a == b:  # the same type: its typmod may only grow
+        if mb is None:
+            return True
+        if ma is None:
+            return False
+        (pa, sa), (pb, sb) = ((int(m.group(1)), int(m.group(2) or 0)) for m in (ma, mb))
+        return sb >= sa and pb - sb >= pa - sa if a == "numeric" else pb >= pa
+    if a in _INTEGERS and b in _INTEGERS:
+        return _INTEGERS[b] >= _INTEGERS[a]
+    if a in _INTEGERS and b == "numeric":
+        return mb is None or int(mb.group(1)) - int(mb.group(2) or 0) >= _INTEGERS[a]
+    return (a, b) in _WIDENINGS
+
+
+_WIDENINGS = {("real", "double precision"), ("smallint", "double precision"), ("integer", "double precision"),
+              ("smallint", "real"), ("date", "timestamp without time zone"), ("date", "timestamp with time zone"),
+              ("timestamp without time zone", "timestamp with time zone")}
 
 
 def _moved_columns(t_old: Table, t_new: Table, added: list, removed: list) -> set:

@@ -26,6 +26,8 @@ MERGE_LOCK = 0x6D657267  # 'merg'
 def merge(db, source: str, target: str | None, strategy: str | None, resolutions) -> dict:
     src, tgt, strategy, resolutions = _arguments(db, source, target, strategy, resolutions)
     db.query("SELECT pg_advisory_xact_lock($1::int, $2::int)", (MERGE_LOCK, tgt["id"]))
+    # the heads as the lock leaves them: a merge that waited sees the one before it
+    src, tgt = commits.branch_with_head(db, src["name"]), commits.branch_with_head(db, tgt["name"])
     why = f"before merging {src['name']} into {tgt['name']}"
     src_head, theirs = commits.commit_if_changed(db, src, f"changes on {src['name']} {why}")
     tgt_head, ours = commits.commit_if_changed(db, tgt, f"changes on {tgt['name']} {why}")
