@@ -130,6 +130,16 @@ CREATE INDEX ON pggit.identities (schema_name);
 CREATE SEQUENCE pggit.identity_seq;
 COMMENT ON TABLE pggit.identities IS 'pggit: the identity of each table and column of every branch, across renames';
 
+-- Tables whose rows merge with the schema, row by row (pggit.track_data()); migration
+-- ledgers (django_migrations, alembic_version, ...) do without a row here.
+CREATE TABLE pggit.tracked_data (
+    table_name   name PRIMARY KEY,
+    key_columns  name[],  -- NULL: the table's primary key
+    tracked_by   name NOT NULL DEFAULT current_user,
+    tracked_at   timestamptz NOT NULL DEFAULT now()
+);
+COMMENT ON TABLE pggit.tracked_data IS 'pggit: tables whose rows merge with the schema (track_data)';
+
 -- main is created with the extension. A restore recreates the extension (and so
 -- main's row) before it loads the dumped rows; main's dumped row then updates the
 -- one that exists instead of colliding with it (COPY fires row triggers).
@@ -158,6 +168,7 @@ SELECT pg_extension_config_dump('pggit.versioned_objects', '');
 SELECT pg_extension_config_dump('pggit.ddl_log', '');
 SELECT pg_extension_config_dump('pggit.merge_history', '');
 SELECT pg_extension_config_dump('pggit.identities', '');
+SELECT pg_extension_config_dump('pggit.tracked_data', '');
 SELECT pg_extension_config_dump('pggit.identity_seq', '');
 SELECT pg_extension_config_dump(pg_get_serial_sequence('pggit.branches', 'id')::regclass, '');
 SELECT pg_extension_config_dump(pg_get_serial_sequence('pggit.versioned_objects', 'id')::regclass, '');
@@ -187,7 +198,7 @@ BEGIN
 END
 $do$;
 GRANT SELECT ON pggit.repository, pggit.branches, pggit.commits, pggit.versioned_objects,
-                pggit.version_history, pggit.merge_history, pggit.identities TO PUBLIC;
+                pggit.version_history, pggit.merge_history, pggit.identities, pggit.tracked_data TO PUBLIC;
 GRANT INSERT (branch_name, object_type, object_name, command_tag, statement) ON pggit.ddl_log TO PUBLIC;
 GRANT USAGE ON SEQUENCE pggit.ddl_log_id_seq TO PUBLIC;
 GRANT CREATE ON SCHEMA pggit_lens, pggit_routes TO pggit_user;
@@ -906,6 +917,44 @@ COMMENT ON FUNCTION pggit._merge_impl(text, text, text, jsonb) IS
 SELECT pggit._api_function('merge');
 COMMENT ON FUNCTION pggit.merge(text, text, text, jsonb) IS
   'pggit: three-way merge of source into target (default: the current branch), applied in place; on conflicts applies nothing';
+
+CREATE FUNCTION pggit._track_data_impl(tbl regclass, key text[] DEFAULT NULL) RETURNS text
+LANGUAGE plpython3u AS $$
+if "pggit" not in GD: plpy.execute("SELECT pggit._load()")
+# the name as the caller wrote it, resolved on the caller's search_path (pggit then pins its own)
+return GD["pggit"].track_data(plpy.execute(plpy.prepare("SELECT $1::oid AS o", ["regclass"]), [tbl])[0]["o"], key)
+$$;
+COMMENT ON FUNCTION pggit._track_data_impl(regclass, text[]) IS
+  'pggit internal: the body of pggit.track_data(), which gives its errors without PL/Python''s traceback';
+
+SELECT pggit._api_function('track_data');
+COMMENT ON FUNCTION pggit.track_data(regclass, text[]) IS
+  'pggit: the table''s rows merge with the schema, row by row, keyed by its primary key or the columns given';
+
+CREATE FUNCTION pggit._untrack_data_impl(tbl regclass) RETURNS text
+LANGUAGE plpython3u AS $$
+if "pggit" not in GD: plpy.execute("SELECT pggit._load()")
+return GD["pggit"].untrack_data(plpy.execute(plpy.prepare("SELECT $1::oid AS o", ["regclass"]), [tbl])[0]["o"])
+$$;
+COMMENT ON FUNCTION pggit._untrack_data_impl(regclass) IS
+  'pggit internal: the body of pggit.untrack_data(), which gives its errors without PL/Python''s traceback';
+
+SELECT pggit._api_function('untrack_data');
+COMMENT ON FUNCTION pggit.untrack_data(regclass) IS
+  'pggit: the table''s rows no longer merge with the schema';
+
+CREATE FUNCTION pggit._data_diff_impl("from" text, "to" text)
+RETURNS TABLE (table_name text, row_key text, change_type text, old_row jsonb, new_row jsonb)
+LANGUAGE plpython3u STABLE AS $$
+if "pggit" not in GD: plpy.execute("SELECT pggit._load()")
+return GD["pggit"].data_diff(args[0], args[1])
+$$;
+COMMENT ON FUNCTION pggit._data_diff_impl(text, text) IS
+  'pggit internal: the body of pggit.data_diff(), which gives its errors without PL/Python''s traceback';
+
+SELECT pggit._api_function('data_diff');
+COMMENT ON FUNCTION pggit.data_diff(text, text) IS
+  'pggit: the rows of migration ledgers and tracked tables that differ between two branches or commits';
 
 CREATE FUNCTION pggit._conflicts_impl(source text, target text DEFAULT NULL) RETURNS TABLE (object_type text, object_name text, base text, ours text, theirs text, description text)
 LANGUAGE plpython3u STABLE AS $$

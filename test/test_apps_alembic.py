@@ -202,3 +202,68 @@ def test_a_revision_on_a_branch_changes_the_branch_only(server, inited, tmp_path
     assert inited.execute("SELECT to_regclass('public.coupon')").fetchone()[0] is None
     assert inited.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
     assert "No new upgrade operations detected." in alembic(server, db, "check").stdout
+
+
+# --- merging a branch's revisions into main (issue 13) -------------------------------------
+
+RENAME_REVISION = '''"""rename orders.total to amount"""
+from alembic import op
+
+revision = "0003"
+down_revision = "0002"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.alter_column("orders", "total", new_column_name="amount")
+
+
+def downgrade() -> None:
+    op.alter_column("orders", "amount", new_column_name="total")
+'''
+
+
+def test_a_branchs_revisions_merge_into_main_with_their_ledger(server, inited, tmp_path):
+    """A NOT NULL column with a server default, a new table and a column rename on a
+    branch; merged, main is at the branch's head for Alembic and keeps its rows."""
+    db = inited.info.dbname
+    totals = inited.execute("SELECT id, total FROM orders ORDER BY id").fetchall()
+    schema, options = branch(inited, "feature")
+    app, ops, upgrade = new_revision(server, db, tmp_path, options=options)
+    assert ops == EXPECTED_OPS, upgrade
+    (app / "versions" / "0003_rename_total.py").write_text(RENAME_REVISION)
+    edit(app / "shop_models.py", "    total: Mapped[Decimal]", "    amount: Mapped[Decimal]")
+    alembic(server, db, "upgrade", "head", app=app, options=options)
+    assert alembic(server, db, "current", app=app, options=options).stdout.strip() == "0003 (head)"
+
+    merged = inited.execute("SELECT status, message FROM pggit.merge('feature', 'main')").fetchone()
+    assert merged[0] == "fast_forward", merged
+    assert alembic(server, db, "current", app=app).stdout.strip() == "0003 (head)"
+    out = alembic(server, db, "check", app=app).stdout
+    assert "No new upgrade operations detected." in out, out
+    # the renamed column kept main's values; the new NOT NULL column filled every row
+    assert inited.execute("SELECT id, amount FROM orders ORDER BY id").fetchall() == totals
+    assert inited.execute("SELECT DISTINCT loyalty_points FROM customer").fetchall() == [(0,)]
+    assert inited.execute("SELECT version_num FROM alembic_version").fetchall() == [("0003",)]
+
+
+def test_two_developers_revisions_leave_alembic_two_heads(server, inited, tmp_path):
+    db = inited.info.dbname
+    _, ann = branch(inited, "ann")
+    _, bob = branch(inited, "bob")
+    app, _, _ = new_revision(server, db, tmp_path / "ann", options=ann)
+    alembic(server, db, "upgrade", "head", app=app, options=ann)
+    other = tmp_path / "bob"
+    bob_app = copy_app(ALEMBIC_APP, other)
+    edit(bob_app / "shop_models.py", "\n\nmetadata = Base.metadata\n", NEW_MODEL.replace("coupon", "voucher")
+         .replace("class Coupon", "class Voucher"))
+    alembic(server, db, "revision", "--autogenerate", "--rev-id", "0002b", "-m", "vouchers",
+            app=bob_app, options=bob)
+    alembic(server, db, "upgrade", "head", app=bob_app, options=bob)
+
+    assert inited.execute("SELECT status FROM pggit.merge('ann', 'main')").fetchone()[0] == "fast_forward"
+    assert inited.execute("SELECT status FROM pggit.merge('bob', 'main')").fetchone()[0] == "merged"
+    assert inited.execute("SELECT version_num FROM alembic_version ORDER BY 1").fetchall() == [
+        ("0002",), ("0002b",)]
+    assert {"coupon", "voucher"} <= set(relations(inited, "public"))

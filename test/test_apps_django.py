@@ -242,3 +242,73 @@ def test_main_and_a_branch_migrate_independently(server, inited, tmp_path):
     diff = inited.execute("SELECT change_type, object_type, object_name FROM pggit.schema_diff('main', 'feature')"
                           " WHERE object_name LIKE 'shop%'").fetchall()
     assert diff == []
+
+
+# --- merging a branch's migrations into main (issue 13) ------------------------------------
+
+RENAME_MIGRATION = '''from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [("shop", "0001_initial")]
+    operations = [migrations.RenameField("post", "body", "content")]
+'''
+
+
+def test_a_branchs_migrations_merge_into_main_with_their_ledger(server, inited, tmp_path):
+    """On a branch: a field renamed, a NOT NULL field with a default, a new model;
+    merged into main, `migrate --check` has nothing to do and main's rows are kept."""
+    db = inited.info.dbname
+    bodies = inited.execute("SELECT id, body FROM shop_post ORDER BY id").fetchall()
+    _, options = branch(inited, "feature")
+    app = copy_app(DJANGO_APP, tmp_path)
+    (app / "shop" / "migrations" / "0002_rename_body.py").write_text(RENAME_MIGRATION)
+    models = app / "shop" / "models.py"
+    edit(models, '    body = models.TextField(default="")\n',
+         '    content = models.TextField(default="")\n    summary = models.CharField(max_length=100, default="n/a")\n')
+    models.write_text(models.read_text() + NEW_MODEL)
+    manage(server, db, "makemigrations", "shop", "--name", "summary_comments", app=app, options=options)
+    manage(server, db, "migrate", "--noinput", app=app, options=options)
+
+    merged = inited.execute("SELECT status, message FROM pggit.merge('feature', 'main')").fetchone()
+    assert merged[0] == "fast_forward", merged
+    manage(server, db, "migrate", "--check", app=app)  # exits 0: nothing left to apply on main
+    assert inited.execute("SELECT id, content FROM shop_post ORDER BY id").fetchall() == bodies
+    assert inited.execute("SELECT DISTINCT summary FROM shop_post").fetchall() == [("n/a",)]
+    assert not inited.execute("SELECT atthasdef FROM pg_attribute WHERE attrelid = 'shop_post'::regclass "
+                              "AND attname = 'summary'").fetchone()[0]  # Django's own: no default left
+    got = django_orm(server, db, "merged_schema", app=app)
+    assert got == {"summaries": ["n/a"], "comments": ["hello"]}
+
+
+def test_two_developers_migrations_merge_in_turn(server, inited, tmp_path):
+    """Ann and Bob each add a field on a branch of their own; both merge into main, whose
+    ledger then holds both migrations: Django's `makemigrations --merge` joins the two
+    leaves in code, and main has nothing else to apply."""
+    db = inited.info.dbname
+    apps = {}
+    for dev, field in (("ann", "views"), ("bob", "likes")):
+        _, options = branch(inited, dev)
+        app = apps[dev] = copy_app(DJANGO_APP, tmp_path / dev)
+        edit(app / "shop" / "models.py", '    body = models.TextField(default="")\n',
+             f'    body = models.TextField(default="")\n    {field} = models.IntegerField(default=0)\n')
+        manage(server, db, "makemigrations", "shop", "--name", dev, app=app, options=options)
+        manage(server, db, "migrate", "--noinput", app=app, options=options)
+
+    assert inited.execute("SELECT status FROM pggit.merge('ann', 'main')").fetchone()[0] == "fast_forward"
+    assert inited.execute("SELECT status FROM pggit.merge('bob', 'main')").fetchone()[0] == "merged"
+    assert inited.execute("SELECT name FROM django_migrations WHERE app = 'shop' ORDER BY name").fetchall() == [
+        ("0001_initial",), ("0002_ann",), ("0002_bob",)]
+    assert inited.execute("SELECT DISTINCT views, likes FROM shop_post").fetchall() == [(0, 0)]
+
+    # the code of both, joined the way Django joins two leaves
+    joined = apps["ann"]
+    edit(joined / "shop" / "models.py", "    views = models.IntegerField(default=0)\n",
+         "    views = models.IntegerField(default=0)\n    likes = models.IntegerField(default=0)\n")
+    bob_migration = apps["bob"] / "shop" / "migrations" / "0002_bob.py"
+    (joined / "shop" / "migrations" / "0002_bob.py").write_text(bob_migration.read_text())
+    manage(server, db, "makemigrations", "--merge", "--noinput", app=joined)
+    manage(server, db, "migrate", "--noinput", app=joined)
+    manage(server, db, "migrate", "--check", app=joined)
+    assert "No changes detected" in manage(server, db, "makemigrations", "--check", "--dry-run",
+                                           app=joined).stdout

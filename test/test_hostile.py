@@ -414,7 +414,8 @@ def test_detach_with_writers_running_ddl_does_not_deadlock(pg, server):
 # --- pinning ----------------------------------------------------------------------------------
 
 API = ["version", "init", "create_branch", "delete_branch", "detach", "enable_lens", "disable_lens",
-       "schema_diff", "schema_diff_sql", "commit", "log", "status", "merge_base", "merge", "conflicts"]
+       "schema_diff", "schema_diff_sql", "commit", "log", "status", "merge_base", "merge", "conflicts",
+       "track_data", "untrack_data", "data_diff"]
 # Not pinned, each for a reason pggit--1.0.sql gives where it is defined: inlined into
 # lens views, or bound when created (RETURN bodies); setting or reading the session's
 # own search_path (switch_branch, the event triggers, the API, whose Python entry reads

@@ -265,6 +265,35 @@ def merge(source, target, strategy, resolutions) -> list[dict]:
     return [merging.merge(server_db(), source, target, strategy, resolutions)]
 
 
+# Rows that travel with the schema
+
+
+@entry(writes=True)
+def track_data(relation, key) -> str:
+    from . import branches, data
+
+    db = server_db()
+    branches.require_init(db)
+    return data.track(db, relation, None if key is None else list(key))
+
+
+@entry(writes=True)
+def untrack_data(relation) -> str:
+    from . import branches, data
+
+    db = server_db()
+    branches.require_init(db)
+    return data.untrack(db, relation)
+
+
+@entry
+def data_diff(source, target) -> list[dict]:
+    from . import commits, data
+
+    db = server_db()
+    return data.diff(commits.resolve(db, source).rows, commits.resolve(db, target).rows)
+
+
 @entry
 def conflicts(source, target) -> list[dict]:
     from . import merging

@@ -32,9 +32,11 @@ def branch_with_head(db, name: str | None) -> dict:
 def live_model(db, branch: dict):
     from .catalog import load_schema
 
-    from . import identities
+    from . import data, identities
 
-    return identities.attach(db, branch["schema_name"], load_schema(db, branch["schema_name"]))
+    model = identities.attach(db, branch["schema_name"], load_schema(db, branch["schema_name"]))
+    model.rows = data.read(db, branch["schema_name"])
+    return model
 
 
 def snapshot(db, commit_hash: str | None):

@@ -23,7 +23,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from . import errors, renames
+from . import data, errors, renames
 from .errors import PggitError
 from .model import Column, Schema, Table
 
@@ -64,8 +64,13 @@ def merge_models(base: Schema, ours: Schema, theirs: Schema, strategy: str = "fa
             unresolved.append(c)
         else:
             state.decide_conflict(c.key, winner)
-    _check_unused(resolutions or {}, renamed + conflicts)
-    return state.build(), unresolved
+    merged_rows, row_conflicts = data.merge(base.rows, ours.rows, theirs.rows,
+                                            lambda c: _winner(c, strategy, resolutions or {}))
+    unresolved += [c for c in row_conflicts if _winner(c, strategy, resolutions or {}) is None]
+    _check_unused(resolutions or {}, renamed + conflicts + row_conflicts)
+    merged = state.build()
+    merged.rows = merged_rows
+    return merged, unresolved
 
 
 def check_choices(strategy: str, resolutions: dict | None) -> None:

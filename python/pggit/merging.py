@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 
-from . import branches, commits, errors, identities
+from . import branches, commits, data, errors, identities
 from .diff import as_renamed, diff
 from .errors import PggitError
 from .merge import check_choices, merge_models
@@ -124,20 +124,24 @@ def apply(db, branch: dict, old, new) -> int:
 
     Runs the engine's script one change at a time, so a statement the rows refuse is
     reported with the object it was changing; the error rolls back everything.
-    Returns the number of changes applied.
+    Then the rows that travel with the schema (data.py). Returns the number of changes
+    applied, rows included.
     """
+    schema = branch["schema_name"]
     changes = diff(old, new, one_transaction=True, runner=db.role())
-    if not changes:
-        return 0
-    chunks = _chunks(changes, as_renamed(old, new), new, branch["schema_name"])
-    with branches.internal(db), branches.search_path(db, branch["schema_name"]):
-        # function bodies may name objects created later in the script (render's own SET is session-wide)
-        with db.local_settings(check_function_bodies="off"):
-            for change, sql in chunks:
-                _run(db, branch, change, sql)
-        identities.adopt(db, branch["schema_name"], new)
-        branches.refresh(db, branch["schema_name"], routed_tables(old, new))
-    return len(changes)
+    with branches.internal(db):
+        if changes:
+            chunks = _chunks(changes, as_renamed(old, new), new, schema)
+            with branches.search_path(db, schema):
+                # function bodies may name objects created later in the script (render's own SET is session-wide)
+                with db.local_settings(check_function_bodies="off"):
+                    for change, sql in chunks:
+                        _run(db, branch, change, sql)
+            identities.adopt(db, schema, new)
+        rows = data.apply(db, schema, old.rows, new.rows)
+        if changes:
+            branches.refresh(db, schema, routed_tables(old, new))
+    return len(changes) + rows
 
 
 def routed_tables(old, new) -> set[str] | None:

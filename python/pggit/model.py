@@ -692,6 +692,7 @@ class Schema:
     privileges: dict = field(default_factory=dict)
     default_privileges: dict = field(default_factory=dict)
     deps: dict = field(default_factory=dict, compare=False)
+    rows: dict = field(default_factory=dict, compare=False)  # rows that travel with it: data.py
 
     @classmethod
     def of(cls, objects: list[Obj], deps: dict | None = None) -> Schema:
@@ -722,6 +723,8 @@ class Schema:
     def to_json(self) -> str:
         data = {kind: [o.to_dict() for _, o in sorted(getattr(self, kind).items())] for kind in KINDS}
         data["deps"] = {k: sorted(v) for k, v in sorted(self.deps.items())}
+        if self.rows:
+            data["rows"] = self.rows
         return json.dumps(data, sort_keys=True, indent=1)
 
     @classmethod
@@ -733,4 +736,6 @@ class Schema:
                 if klass is Table:
                     item["columns"] = [Column(**c) for c in item["columns"]]
                 objects.append(klass(**item))
-        return cls.of(objects, {k: list(v) for k, v in data.get("deps", {}).items()})
+        schema = cls.of(objects, {k: list(v) for k, v in data.get("deps", {}).items()})
+        schema.rows = data.get("rows", {})
+        return schema

@@ -77,7 +77,9 @@ def rename_model(schema: Schema, tables: dict[str, str], columns: dict[str, dict
         if isinstance(obj, Table):
             keys.update({a.key: b.key for a, b in zip(obj.columns, renamed.columns)})
     deps = {keys.get(k, k): [keys.get(r, r) for r in refs] for k, refs in schema.deps.items()}
-    return Schema.of(objects, deps)
+    out = Schema.of(objects, deps)
+    out.rows = schema.rows
+    return out
 
 
 class _Renamer:

@@ -174,6 +174,16 @@ def branch_schema():
     }
 
 
+def merged_schema():
+    """After a branch's rename, NOT NULL field and new model reached main."""
+    from shop.models import Comment
+
+    post = Post.objects.create(title="after the merge", content="text")
+    Comment.objects.create(post=post, text="hello")
+    return {"summaries": sorted(set(Post.objects.values_list("summary", flat=True))),
+            "comments": list(post.comments.values_list("text", flat=True))}
+
+
 if __name__ == "__main__":
     scenario, args = sys.argv[1], sys.argv[2:]
     print(json.dumps(globals()[scenario](*args), sort_keys=True))
