@@ -43,7 +43,11 @@ CREATE TABLE pggit.branches (
     parent_branch_id bigint REFERENCES pggit.branches (id) ON DELETE SET NULL,
     head_commit_hash text,
     created_at       timestamptz NOT NULL DEFAULT now(),
-    created_by       name NOT NULL DEFAULT current_user
+    created_by       name NOT NULL DEFAULT current_user,
+    -- the rows create_branch copied: every table's, none, or those of data_tables
+    -- (ledgers' and tracked tables' always)
+    data             text NOT NULL DEFAULT 'all' CHECK (data IN ('all', 'none', 'tables')),
+    data_tables      text[]
 );
 COMMENT ON TABLE pggit.branches IS 'pggit: every branch, the schema holding its objects, and its head commit';
 
@@ -434,17 +438,18 @@ SELECT pggit._api_function('init');
 COMMENT ON FUNCTION pggit.init() IS
   'pggit: puts the objects of public under version control as branch main, where they are; moves nothing';
 
-CREATE FUNCTION pggit._create_branch_impl(name text, parent text DEFAULT 'main') RETURNS text
+CREATE FUNCTION pggit._create_branch_impl(name text, parent text DEFAULT 'main', data text DEFAULT 'all',
+                                          tables text[] DEFAULT NULL) RETURNS text
 LANGUAGE plpython3u AS $$
 if "pggit" not in GD: plpy.execute("SELECT pggit._load()")
-return GD["pggit"].create_branch(name, parent)
+return GD["pggit"].create_branch(name, parent, data, tables)
 $$;
-COMMENT ON FUNCTION pggit._create_branch_impl(text, text) IS
+COMMENT ON FUNCTION pggit._create_branch_impl(text, text, text, text[]) IS
   'pggit internal: the body of pggit.create_branch(), which gives its errors without PL/Python''s traceback';
 
 SELECT pggit._api_function('create_branch');
-COMMENT ON FUNCTION pggit.create_branch(text, text) IS
-  'pggit: creates a branch from parent (default main): a copy of its objects and rows; returns the branch''s schema';
+COMMENT ON FUNCTION pggit.create_branch(text, text, text, text[]) IS
+  'pggit: creates a branch from parent (default main): a copy of its objects and of its rows (data => ''all''), of none (''none'') or of some (''tables'', tables => ...); returns the branch''s schema';
 
 CREATE FUNCTION pggit._delete_branch_impl(name text, force boolean DEFAULT false) RETURNS text
 LANGUAGE plpython3u AS $$
@@ -529,11 +534,12 @@ COMMENT ON FUNCTION pggit.connection_options(text) IS
 
 CREATE FUNCTION pggit.list_branches()
 RETURNS TABLE (name text, parent text, schema_name name, head_commit_hash text,
-               created_at timestamptz, created_by name, is_current boolean)
+               created_at timestamptz, created_by name, is_current boolean, data text)
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp AS $$
     SELECT b.name, p.name, b.schema_name, b.head_commit_hash, b.created_at, b.created_by,
-           b.name = pggit.current_branch()
+           b.name = pggit.current_branch(),
+           CASE WHEN b.data = 'tables' THEN 'tables: ' || array_to_string(b.data_tables, ', ') ELSE b.data END
       FROM pggit.branches b LEFT JOIN pggit.branches p ON p.id = b.parent_branch_id
      ORDER BY b.id
 $$;

@@ -10,6 +10,7 @@
                               grow with the rows)
   create_branch, 1M rows  vs  CREATE TABLE scratch.copy (LIKE ... INCLUDING ALL) + INSERT ... SELECT,
                               alternating, best of 2 each
+  create_branch(data => 'none'), 1M rows  vs  the same call on the table empty (best of 3)
   create_branch, 1,000 empty tables  vs  the CREATE TABLE script that made them
 
 Run: /usr/local/lib/pggit-venv/bin/python bench/branches.py [--rows N] [--tables N]
@@ -123,6 +124,29 @@ def bench_copy(srv, report, rows: int, rounds: int = 2):
                "LIKE + INSERT ... SELECT into a scratch schema")
 
 
+def bench_schema_only(srv, report, rows: int, rounds: int = 3):
+    """create_branch(..., data => 'none') of the 1M-row table against create_branch of the
+    same table empty: a schema-only branch should cost what the schema costs (issue 14: <= 1.1x)."""
+    times = {}
+    for filled in (False, True):
+        db = srv.new_database(f"schema_only_{int(filled)}")
+        db.execute("CREATE TABLE big (id bigint PRIMARY KEY, k int NOT NULL, payload text)")
+        db.execute("CREATE INDEX big_k ON big (k)")
+        if filled:
+            db.execute(f"INSERT INTO big SELECT g, g % 1000, md5(g::text) FROM generate_series(1, {rows}) g")
+        db.execute("SELECT pggit.init()")
+        db.execute("VACUUM ANALYZE")
+        runs = []
+        for i in range(rounds):
+            if i:
+                db.execute("SELECT pggit.delete_branch('lean', true)")
+            runs.append(timed(db, "SELECT pggit.create_branch('lean', data => 'none')"))
+        times[filled] = min(runs)
+        db.close()
+    report.add(f"create_branch(data => 'none'), {rows:,} rows", times[True], times[False], "s",
+               "the same create_branch, table empty")
+
+
 def create_script(tables: int) -> str:
     return "; ".join(f"CREATE TABLE t{i} (id serial PRIMARY KEY, a text, b int, c timestamptz)"
                      for i in range(tables))
@@ -181,6 +205,8 @@ def run(srv, report, rows: int = 1_000_000, tables: int = 1000, table_rows: int 
     bench_init(srv, report, tables, table_rows)
     progress(f"branches: create_branch on {rows:,} rows (2 rounds, alternating with the baseline)")
     bench_copy(srv, report, rows)
+    progress(f"branches: create_branch(data => 'none') on {rows:,} rows against the empty table")
+    bench_schema_only(srv, report, rows)
     report.note(f"init() figures: best of 2, `pggit.detach()` between the two; the baseline is the script "
                 f"that made the tables, run again in a scratch schema. The last init() figure compares "
                 f"init() on {tables:,} tables holding {table_rows:,} rows each with init() on the same "

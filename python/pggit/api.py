@@ -182,10 +182,10 @@ def init() -> str:
 
 
 @entry(writes=True)
-def create_branch(name, parent) -> str:
+def create_branch(name, parent, data, tables) -> str:
     from . import branches
 
-    return branches.create_branch(server_db(), name, parent)
+    return branches.create_branch(server_db(), name, parent, data, None if tables is None else list(tables))
 
 
 @entry(writes=True)

@@ -13,11 +13,11 @@ import hashlib
 import re
 from contextlib import contextmanager
 
-from . import commits, engine, errors, guard, identities, lens, masks
+from . import commits, data, engine, errors, guard, identities, lens, masks
 from .catalog import TRACKED_SCHEMA, load_schema, sql
 from .errors import PggitError
 from .model import Schema
-from .quoting import ident, literal
+from .quoting import ident, literal, text_array
 
 MAIN = "main"
 SCHEMA_PREFIX = "pggit_branch_"
@@ -176,7 +176,10 @@ def refresh(db, schema: str, tables=None) -> None:
     lens.regenerate(db, tables)
 
 
-def create_branch(db, name: str, parent: str | None) -> str:
+DATA_MODES = ("all", "none", "tables")
+
+
+def create_branch(db, name: str, parent: str | None, data_mode: str = "all", tables: list | None = None) -> str:
     require_init(db)
     name = check_name(name)
     source = get_branch(db, parent if parent is not None else MAIN)
@@ -184,6 +187,7 @@ def create_branch(db, name: str, parent: str | None) -> str:
         raise PggitError(f"branch {name!r} already exists",
                          hint="Choose another name, or delete the branch first.",
                          sqlstate=errors.DUPLICATE_OBJECT)
+    copied = rows_to_copy(db, source["schema_name"], data_mode, tables)
     budget = lock_budget(db, source["schema_name"])
     with internal(db), out_of_locks_said(budget, source["schema_name"]):
         schema = schema_for(db, name)
@@ -201,14 +205,49 @@ def create_branch(db, name: str, parent: str | None) -> str:
         pre_data = model.without(post_data)
         run_script(db, schema, engine.script(Schema(), pre_data, schema))
         run_all(db, "branch_owner_statements", source["schema_name"], schema)
-        copy_rows(db, source["schema_name"], schema)
+        copy_rows(db, source["schema_name"], schema, copied)
         run_script(db, schema, engine.script(pre_data, model, schema))
         identities.copy(db, source["schema_name"], schema)
-        db.as_owner("INSERT INTO pggit.branches (name, schema_name, parent_branch_id, created_by) "
-                    "VALUES ($1, $2, $3::bigint, $4::name)", (name, schema, source["id"], db.role()))
+        db.as_owner("INSERT INTO pggit.branches (name, schema_name, parent_branch_id, created_by, data, data_tables) "
+                    "VALUES ($1, $2, $3::bigint, $4::name, $5, $6::text[])",
+                    (name, schema, source["id"], db.role(), data_mode or "all",
+                     text_array(sorted(tables)) if data_mode == "tables" else None))
         commits.fork(db, source["name"], name)  # the fork point: merge finds its base here
         refresh(db, schema)
     return schema
+
+
+def rows_to_copy(db, schema: str, data_mode: str | None, tables: list | None) -> set | None:
+    """The tables whose rows a new branch gets (None: all), checked before anything is done:
+    a named table whose foreign keys need rows of a table the branch would not have is
+    refused. Ledgers and tracked tables always carry their rows (data.py)."""
+    if data_mode not in DATA_MODES:
+        raise PggitError(f"data must be 'all', 'none' or 'tables', not {data_mode!r}",
+                         hint="data => 'none' copies the schema only; data => 'tables', tables => ARRAY['t'] "
+                              "copies those tables' rows.", sqlstate=errors.INVALID_PARAMETER)
+    if (data_mode == "tables") != bool(tables):
+        raise PggitError("tables => ... goes with data => 'tables', and data => 'tables' needs tables",
+                         hint="SELECT pggit.create_branch('x', data => 'tables', tables => ARRAY['countries']);",
+                         sqlstate=errors.INVALID_PARAMETER)
+    if data_mode == "all":
+        return None
+    present = {t["name"] for t in db.query(sql("branch_tables"), (schema, schema))}
+    unknown = sorted(set(tables or ()) - present)
+    if unknown:
+        raise PggitError(f"no table {', '.join(unknown)} in schema {schema}",
+                         hint="Name tables of the parent branch (partitioned tables by their root).",
+                         sqlstate="42P01")
+    copied = set(tables or ()) | {t["table_name"] for t in data.tables(db, schema)}
+    missing = [k for k in db.query(sql("branch_foreign_keys"), (schema,))
+               if k["table_name"] in copied and k["referenced"] not in copied
+               and db.query(f"SELECT EXISTS (SELECT 1 FROM {k['relation']} WHERE {k['needs_row']}) AS e")[0]["e"]]
+    if missing:
+        needed = sorted({k["referenced"] for k in missing})
+        raise PggitError("the rows of " + "; ".join(f"{k['table_name']} need rows of {k['referenced']} ({k['name']})"
+                                                    for k in missing) + ", which the branch would not have",
+                         hint=f"Name {', '.join(needed)} in tables too, or use data => 'all' or 'none'; "
+                              "nothing was created.", sqlstate=errors.INVALID_PARAMETER)
+    return copied
 
 
 def lock_budget(db, schema: str) -> dict:
@@ -265,19 +304,23 @@ def search_path(db, schema: str):
         yield
 
 
-def copy_rows(db, source: str, target: str) -> None:
-    """Copy every table's rows, each as the table's owner (see as_role)."""
+def copy_rows(db, source: str, target: str, only: set | None = None) -> None:
+    """Copy every table's rows (or those of the tables in `only`), each as the table's
+    owner (see as_role). Sequences start where the parent's are, copied or not: ids never
+    collide with the parent's."""
     for table in db.query(sql("branch_tables"), (source, target)):
-        only = "" if table["partitioned"] else "ONLY "
+        if only is not None and table["name"] not in only:
+            continue
+        root = "" if table["partitioned"] else "ONLY "
         src, dst = f"{ident(source)}.{ident(table['name'])}", f"{ident(target)}.{ident(table['name'])}"
         cols = table["columns"]
         if not cols:
             continue
         with as_role(db, table["owner"]):  # (no trigger or rule exists yet: see create_branch)
             db.execute(f"INSERT INTO {dst} ({cols}) OVERRIDING SYSTEM VALUE "
-                       f"SELECT {table['select_list']} FROM {only}{src}")
+                       f"SELECT {table['select_list']} FROM {root}{src}")
         if table["forced_rls"]:
-            check_all_copied(db, src, dst, only, table["owner"])
+            check_all_copied(db, src, dst, root, table["owner"])
     run_all(db, "branch_sequence_values", source, target)
     for view in db.query(sql("branch_populated_matviews"), (target,)):
         db.execute(f"REFRESH MATERIALIZED VIEW {ident(target)}.{ident(view['name'])}")

@@ -15,7 +15,7 @@ from .options import db_command, json_option
 from .session import CliError
 
 BRANCH_COLUMNS = [("current", ""), ("name", "branch"), ("parent", "parent"),
-                  ("schema_name", "schema"), ("head", "head"), ("created_at", "created")]
+                  ("schema_name", "schema"), ("head", "head"), ("created_at", "created"), ("data", "data")]
 
 
 @db_command()
@@ -31,12 +31,16 @@ def init(session, as_json):
 @click.option("--from", "parent", metavar="PARENT", help="Branch to copy (default: main).")
 @click.option("--delete", is_flag=True, help="Delete branch NAME and its schema.")
 @click.option("--force", is_flag=True, help="With --delete: even with unmerged changes.")
+@click.option("--data", "data", type=click.Choice(["all", "none"]), default=None,
+              help="The parent's rows the branch gets: all (default) or none (the schema only).")
+@click.option("--table", "tables", multiple=True, metavar="TABLE",
+              help="Copy only this table's rows (repeat for more); ledgers' rows always come.")
 @json_option
-def branch(session, name, parent, delete, force, as_json):
+def branch(session, name, parent, delete, force, data, tables, as_json):
     """List branches; with NAME, create it (or delete it with --delete)."""
     if name is None:
-        if parent or delete or force:
-            raise click.UsageError("--from, --delete and --force need a branch NAME")
+        if parent or delete or force or data or tables:
+            raise click.UsageError("--from, --delete, --force, --data and --table need a branch NAME")
         return _list(session, as_json)
     if delete:
         if parent:
@@ -45,12 +49,16 @@ def branch(session, name, parent, delete, force, as_json):
         return output.emit_json({"message": message}) if as_json else output.say(message)
     if force:
         raise click.UsageError("--force only applies with --delete")
-    parent = parent or "main"
+    if tables and data:
+        raise click.UsageError("--table copies those tables' rows: leave out --data")
+    parent, data = parent or "main", "tables" if tables else data or "all"
     with output.working(f"copying {parent} into branch {name}…"):
-        schema = session.value("SELECT pggit.create_branch(%s, %s)", (name, parent))
+        schema = session.value("SELECT pggit.create_branch(%s, %s, %s, %s)",
+                               (name, parent, data, list(tables) or None))
     if as_json:
-        return output.emit_json({"branch": name, "parent": parent, "schema": schema})
-    output.say(f"pggit: created branch {name} from {parent} (schema {schema})")
+        return output.emit_json({"branch": name, "parent": parent, "schema": schema, "data": data})
+    rows = {"all": "", "none": ", schema only", "tables": f", rows of {', '.join(tables)}"}[data]
+    output.say(f"pggit: created branch {name} from {parent} (schema {schema}{rows})")
 
 
 def _list(session, as_json):

@@ -20,9 +20,10 @@ def status(session, branch, as_json):
     session.use_branch(branch)
     name = session.value("SELECT pggit.current_branch()")
     rows = session.rows("SELECT * FROM pggit.status()")
+    made = session.value("SELECT data FROM pggit.list_branches() WHERE name = %s", (name,))
     if as_json:
-        return output.emit_json({"branch": name, "changes": rows})
-    output.say(f"On branch {name}")
+        return output.emit_json({"branch": name, "data": made, "changes": rows})
+    output.say(f"On branch {name}" + ("" if made in (None, "all") else f" (made with data: {made})"))
     if not rows:
         return output.say("nothing to commit")
     output.change_table(rows)
