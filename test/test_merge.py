@@ -264,6 +264,12 @@ CASES = [
                     _sql_true("SELECT pg_get_expr(d.adbin, d.adrelid) = '5' FROM pg_attrdef d "
                               "JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum "
                               "WHERE d.adrelid = 'products'::regclass AND a.attname = 'stock'"))),
+    Case("a sequence renamed keeps its value", "ALTER SEQUENCE users_id_seq RENAME TO people_id_seq",
+         main=MOVE_MAIN, check=_all(_sql_true("SELECT to_regclass('users_id_seq') IS NULL"),
+                                    _sql_true("SELECT nextval('people_id_seq') = 3"))),
+    Case("a view renamed", "CREATE VIEW v AS SELECT id FROM users",
+         main="CREATE VIEW v AS SELECT id FROM users; " + MOVE_MAIN,
+         check=_sql_true("SELECT to_regclass('v') IS NOT NULL")),
     Case("a table and a column renamed, rows kept",
          "ALTER TABLE products RENAME TO items; ALTER TABLE items RENAME COLUMN title TO label",
          main=MOVE_MAIN, check=_all(_cols("items", "label text", "title -"),

@@ -133,3 +133,21 @@ def test_type_changes_that_can_lose_values_say_so(shop):
         assert "may lose data" in hazards[lossy], (lossy, hazards[lossy])
     for wider in ("m.e", "m.f", "m.g", "m.h"):
         assert "may lose data" not in hazards[wider], (wider, hazards[wider])
+
+
+def test_renamed_sequences_views_and_indexes(shop):
+    shop.execute("CREATE VIEW big_orders AS SELECT * FROM orders")
+    shop.execute("CREATE INDEX orders_qty ON orders (quantity)")
+    shop.execute("SELECT pggit.create_branch('relations')")
+    shop.execute("SELECT pggit.switch_branch('relations')")
+    shop.execute("ALTER SEQUENCE users_id_seq RENAME TO people_id_seq")
+    shop.execute("ALTER VIEW big_orders RENAME TO large_orders")
+    shop.execute("ALTER INDEX orders_qty RENAME TO orders_by_quantity")
+    shop.execute("SELECT pggit.switch_branch('main')")
+    rows = diff_rows(shop, "main", "relations")
+    assert sorted((r[0], r[1], r[2]) for r in rows) == [
+        ("renamed", "INDEX", "orders_by_quantity"), ("renamed", "SEQUENCE", "people_id_seq"),
+        ("renamed", "VIEW", "large_orders")], rows
+    shop.execute(scalar(shop, "SELECT pggit.schema_diff_sql('main', 'relations')"))
+    assert diff_rows(shop, "main", "relations") == []
+    assert scalar(shop, "SELECT nextval('people_id_seq')") == 3  # the sequence kept its value

@@ -160,7 +160,7 @@ HOSTILE = [
 VALID = {"name": "main", "parent": "main", "from": "main", "to": "main", "source": "main",
          "target": "main", "a": "main", "b": "main", "branch": "main", "message": "ok",
          "strategy": "fail", "resolutions": None, "force": False, "drop_branches": False,
-         "schemas": [], "tables": [], "altered": [], "tbl": "canary", "key": None, "statement": "SELECT 1", "params": [], "relation": "canary",
+         "schemas": [], "tables": [], "altered": [], "data": "all", "tbl": "canary", "key": None, "statement": "SELECT 1", "params": [], "relation": "canary",
          "signature": "f()", "first": "public", "tag": "CREATE TABLE", "branch_schema": "pggit_branch_side",
          "restoring": False, "state": "P0001", "message": "m", "detail": None, "hint": None}
 

@@ -396,12 +396,14 @@ def diff(old: Schema, new: Schema, one_transaction: bool = False, runner: str | 
 
 
 def _renames(old: Schema, new: Schema) -> tuple[list[Change], Schema]:
-    """Tables and columns renamed (the same identity under another name): ALTER ... RENAME
-    changes, run before anything else, and old under the new names for the rest."""
+    """Relations (tables, sequences, views, indexes) and columns renamed (the same identity
+    under another name): ALTER ... RENAME changes, run before anything else, and old under
+    the new names for the rest."""
     out, tables = [], {}
-    for src, dst in renames.ordered(renames.table_renames(old, new), set(old.tables), renames.placeholder):
-        sql = f"ALTER TABLE {ident(src)} RENAME TO {ident(dst)};"
-        out.append(_renamed("TABLE", dst, src, sql))
+    kinds = {name: o.object_type for name, o in renames.relations(old).items()}
+    for src, dst in renames.ordered(renames.table_renames(old, new), set(kinds), renames.placeholder):
+        kind = kinds[dst] = kinds.pop(src)  # (a placeholder keeps the kind)
+        out.append(_renamed(kind, dst, src, f"ALTER {kind} {ident(src)} RENAME TO {ident(dst)};"))
         tables.update({o: dst for o, now in tables.items() if now == src} or {src: dst})
     moved = renames.rename_model(old, tables, {})
     columns = {}

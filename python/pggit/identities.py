@@ -1,7 +1,7 @@
 """Identities of tables and columns: what stays the same when they are renamed.
 
-pggit.identities maps each table (attnum 0) and column of every branch, by OID and
-attnum, to an identity number that its copies on other branches share. The schema
+pggit.identities maps each relation (attnum 0: tables, sequences, views, indexes) and
+table column of every branch, by OID and attnum, to an identity number that its copies on other branches share. The schema
 model carries it (`Table.identity_id`, `Column.identity_id`) into commits, so that diff
 and merge know a renamed object as renamed. A column added to a table pggit knew also
 keeps the default that filled the table's rows then (`Column.backfill`).
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from .catalog import TRACKED_SCHEMA, sql
 from .quoting import ident, text_array
+from .renames import RELATIONS
 
 
 def attach(db, schema: str, model):
@@ -18,16 +19,17 @@ def attach(db, schema: str, model):
     since the last sync get theirs now: a renamed one kept its OID and attnum, so only
     new ones are new."""
     known = _read(db, schema)
-    tables = list(model.tables.values())
-    if any(known.get((t.name, None)) is None for t in tables) or any(
-            known.get((t.name, c.name)) is None for t in tables for c in t.columns):
+    relations = [o for kind in RELATIONS for o in getattr(model, kind).values()]
+    columns = [c for t in model.tables.values() for c in t.columns]
+    if any((r.name, None) not in known for r in relations) or any((c.table, c.name) not in known for c in columns):
         sync(db, schema)
         known = _read(db, schema)
-    for table in tables:
-        table.identity_id = known.get((table.name, None), (None, None))[0]
-        for column in table.columns:
-            column.identity_id, column.backfill = known.get((table.name, column.name), (None, None))
+    for relation in relations:
+        relation.identity_id = known.get((relation.name, None), (None, None))[0]
+    for column in columns:
+        column.identity_id, column.backfill = known.get((column.table, column.name), (None, None))
     return model
+
 
 
 def _read(db, schema: str) -> dict:
@@ -51,7 +53,8 @@ def copy(db, source: str, target: str) -> None:
 def adopt(db, schema: str, model) -> None:
     """After a merge into `schema`: its tables and columns take the identities they have
     in the merged `model`, so that a later rename on the source is known on the target."""
-    rows = [(t.name, None, t.identity_id, None) for t in model.tables.values() if t.identity_id is not None]
+    rows = [(r.name, None, r.identity_id, None) for kind in RELATIONS for r in getattr(model, kind).values()
+            if r.identity_id is not None]
     rows += [(t.name, c.name, c.identity_id, c.backfill) for t in model.tables.values() for c in t.columns
              if c.identity_id is not None]
     if rows:

@@ -316,6 +316,7 @@ class Index(Obj):
     name: str
     definition: str
     table_type: str = "TABLE"
+    identity_id: int | None = field(default=None, compare=False)  # see identities.py
     object_type = "INDEX"
 
     def create_sql(self) -> str:
@@ -338,6 +339,7 @@ class Sequence(Obj):
     owned_by_table: str | None = None
     owned_by_column: str | None = None
     owner: str | None = None  # compared; a change of owner alone is an ALTER ... OWNER TO
+    identity_id: int | None = field(default=None, compare=False)  # see identities.py
     object_type = "SEQUENCE"
 
     def options_sql(self) -> str:
@@ -368,6 +370,7 @@ class View(Obj):
     materialized: bool = False
     options: list[str] = field(default_factory=list)
     owner: str | None = None  # compared; a change of owner alone is an ALTER ... OWNER TO
+    identity_id: int | None = field(default=None, compare=False)  # see identities.py
 
     @property
     def object_type(self) -> str:

@@ -12,17 +12,27 @@ from __future__ import annotations
 
 import dataclasses
 
-from .model import Column, Comment, Privilege, Schema, Table
-from .quoting import _TOKENS, ident
+from .model import Column, Comment, Index, Privilege, Schema, Sequence, Table, View
+from .quoting import _TOKENS, ident, literal
 
 _MAX = 63  # NAMEDATALEN - 1
 
 
+# The kinds whose objects are relations: one namespace, OIDs kept across renames.
+RELATIONS = ("tables", "sequences", "views", "indexes")
+
+
+def relations(schema: Schema) -> dict:
+    """{name: object} of every relation of the schema."""
+    return {o.name: o for kind in RELATIONS for o in getattr(schema, kind).values()}
+
+
 def table_renames(old: Schema, new: Schema) -> dict[str, str]:
-    """{old name: new name} for tables whose identity has another name in new."""
-    by_id = {t.identity_id: t.name for t in old.tables.values() if t.identity_id is not None}
-    return {by_id[t.identity_id]: t.name for t in new.tables.values()
-            if t.identity_id in by_id and by_id[t.identity_id] != t.name}
+    """{old name: new name} for relations (tables, sequences, views, indexes) whose
+    identity has another name in new."""
+    by_id = {o.identity_id: o.name for o in relations(old).values() if o.identity_id is not None}
+    return {by_id[o.identity_id]: o.name for o in relations(new).values()
+            if o.identity_id in by_id and by_id[o.identity_id] != o.name}
 
 
 def column_renames(old: Table, new: Table) -> dict[str, str]:
@@ -99,6 +109,7 @@ class _Renamer:
             return sql
         tables = {*own, *(_table_of(ref) for ref in self.schema.deps.get(key, []))}
         words = {ident(a): ident(b) for a, b in self.tables.items()}
+        words.update({literal(a): literal(b) for a, b in self.tables.items()})  # 'seq'::regclass
         for table in tables:
             if table is not None:
                 words.update({ident(a): ident(b) for a, b in self.columns.get(self.table(table), {}).items()})
@@ -109,7 +120,8 @@ class _Renamer:
         if isinstance(obj, Table):
             new_name = self.table(obj.name)
             changes = {"name": new_name, "columns": [
-                dataclasses.replace(c, table=new_name, name=self.column(obj.name, c.name)) for c in obj.columns],
+                dataclasses.replace(c, table=new_name, name=self.column(obj.name, c.name),
+                                    default=self.text(c.default, c.key, obj.name)) for c in obj.columns],
                 "partition_of": self.text(obj.partition_of, key),
                 "inherits": [self.text(p, key) for p in obj.inherits]}
         elif isinstance(obj, Comment):
@@ -124,6 +136,8 @@ class _Renamer:
                 changes = {"target_name": self.table(obj.target_name),
                            "column": self.column(obj.target_name, obj.column)}
         else:
+            if isinstance(obj, (Sequence, View, Index)):
+                changes["name"] = self.table(obj.name)  # a relation itself
             for field in ("table", "on_table", "owned_by_table"):
                 if hasattr(obj, field):
                     changes[field] = self.table(getattr(obj, field))

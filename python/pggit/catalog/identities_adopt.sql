@@ -7,7 +7,7 @@ SELECT $1::name, c.oid, coalesce(a.attnum, 0), x.table_name, x.column_name, x.id
   FROM ROWS FROM (pg_catalog.unnest($2::text[]), pg_catalog.unnest($3::text[]), pg_catalog.unnest($4::bigint[]),
                   pg_catalog.unnest($5::text[]))
        AS x (table_name, column_name, identity, added_default)
-  JOIN pg_class c ON c.relnamespace = $1::regnamespace AND c.relname = x.table_name AND c.relkind IN ('r', 'p')
+  JOIN pg_class c ON c.relnamespace = $1::regnamespace AND c.relname = x.table_name
   LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = x.column_name AND NOT a.attisdropped
  WHERE x.column_name IS NULL OR a.attnum IS NOT NULL
 ON CONFLICT (relid, attnum) DO UPDATE

@@ -1,12 +1,12 @@
 -- Brings pggit.identities up to date for schema $1 (a branch's, or the tracked one):
--- a new table or column gets a new identity, a renamed one keeps its own (its OID and
+-- a new relation (table, sequence, view, index) or column gets a new identity, a renamed one keeps its own (its OID and
 -- attnum stay), and rows whose object is gone go. A row whose OID is gone but whose
 -- names a live object without a row has (a restore gave it a new OID) is re-keyed to
 -- it. Run with search_path = pg_catalog, pg_temp.
 WITH live AS (
     SELECT c.oid AS relid, 0::int2 AS attnum, c.relname AS table_name, NULL::name AS column_name
       FROM pg_class c
-     WHERE c.relnamespace = $1::regnamespace AND c.relkind IN ('r', 'p')
+     WHERE c.relnamespace = $1::regnamespace AND c.relkind IN ('r', 'p', 'S', 'v', 'm', 'i', 'I')
     UNION ALL
     SELECT c.oid, a.attnum, c.relname, a.attname
       FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid
