@@ -13,6 +13,7 @@ its table, a comment with its target).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 from dataclasses import dataclass, field
 
@@ -57,7 +58,10 @@ class Obj:
         return f"{getattr(self, 'table_type', 'TABLE')} {table}" if table else None
 
     def to_dict(self) -> dict:
-        return dataclasses.asdict(self)
+        # shallow: every field is a str, number, bool, or a list or dict of those (a
+        # table's columns aside), so json can take it as it is; dataclasses.asdict's
+        # deep copy was most of a commit's time on a big schema
+        return {name: getattr(self, name) for name in _field_names(type(self))}
 
     def alter_owner_sql(self) -> str:
         """ALTER ... OWNER TO for objects that have an owner of their own."""
@@ -166,6 +170,11 @@ class Column(Obj):
         return f"ALTER TABLE {ident(self.table)} DROP COLUMN {ident(self.name)};"
 
 
+@functools.cache
+def _field_names(cls) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
 _IDENTITY = {"a": "ALWAYS", "d": "BY DEFAULT"}
 _STORAGE = {"p": "PLAIN", "e": "EXTERNAL", "m": "MAIN", "x": "EXTENDED"}
 _COMPRESSION = {"": "default", "p": "pglz", "l": "lz4"}
@@ -238,6 +247,9 @@ class Table(Obj):
     cluster_on: str | None = None
     identity_id: int | None = field(default=None, compare=False)  # see identities.py
     object_type = "TABLE"
+
+    def to_dict(self) -> dict:
+        return {**super().to_dict(), "columns": [c.to_dict() for c in self.columns]}
 
     def shape(self) -> tuple:
         """What cannot change without recreating the table."""
@@ -728,7 +740,8 @@ class Schema:
         data["deps"] = {k: sorted(v) for k, v in sorted(self.deps.items())}
         if self.rows:
             data["rows"] = self.rows
-        return json.dumps(data, sort_keys=True, indent=1)
+        # compact: json's C encoder (an indent falls back to the Python one, 10x slower)
+        return json.dumps(data, sort_keys=True, separators=(",", ":"))
 
     @classmethod
     def from_json(cls, text: str) -> Schema:
