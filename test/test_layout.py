@@ -284,6 +284,23 @@ def test_the_branch_can_make_its_own_object_of_a_masked_name(server, repo):
                         "AND attname = 'branch_only'") == 0
 
 
+def test_an_aggregate_dropped_on_a_branch_is_masked(server, repo):
+    """An aggregate is versioned and copied; dropped on a branch, main's never answers."""
+    repo.execute("CREATE AGGREGATE summed(int) (SFUNC = int4pl, STYPE = int)")
+    repo.execute("CREATE TABLE nums (n int)")
+    repo.execute("INSERT INTO nums VALUES (1), (2)")
+    repo.execute("SELECT pggit.create_branch('agg')")
+    conn = on_branch(server, repo, "agg")
+    try:
+        assert scalar(conn, "SELECT summed(n) FROM nums") == 3  # the branch's own copy
+        conn.execute("DROP AGGREGATE summed(int)")
+        with pytest.raises(psycopg.errors.UndefinedFunction):
+            conn.execute("SELECT summed(n) FROM nums")
+    finally:
+        conn.close()
+    assert scalar(repo, "SELECT summed(n) FROM nums") == 3
+
+
 def test_a_masked_name_is_missing_for_other_roles_too(server, repo):
     role = "pggit_layout_app"
     repo.execute(f"DROP ROLE IF EXISTS {role}")
