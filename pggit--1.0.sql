@@ -688,7 +688,13 @@ BEGIN
         IF renamed THEN
             renames := array_append(renames, cmd.schema_name);
         END IF;
-        IF cmd.command_tag = 'ALTER TABLE' AND cmd.object_type = 'table' AND NOT cmd.objid = ANY (altered) THEN
+        -- (only a table pggit knows that has a column it does not: most ALTERs add none)
+        IF cmd.command_tag = 'ALTER TABLE' AND cmd.object_type = 'table' AND NOT cmd.objid = ANY (altered)
+           AND EXISTS (SELECT FROM pggit.identities i WHERE i.relid = cmd.objid AND i.attnum = 0)
+           AND EXISTS (SELECT FROM pg_attribute a
+                        WHERE a.attrelid = cmd.objid AND a.attnum > 0 AND NOT a.attisdropped
+                          AND NOT EXISTS (SELECT FROM pggit.identities i
+                                           WHERE i.relid = a.attrelid AND i.attnum = a.attnum)) THEN
             altered := array_append(altered, cmd.objid);
         END IF;
         IF renamed OR NOT (cmd.command_tag IN ('COMMENT', 'GRANT', 'REVOKE', 'SECURITY LABEL', 'CREATE INDEX',
