@@ -303,3 +303,27 @@ def test_rls_policies_and_grants_travel_with_branches(server, pg):
             for conn in readers:
                 conn.close()
             own.close()
+
+
+def test_a_non_superuser_branches_a_schema_with_another_roles_default_privileges(server, pg):
+    """A DBA's ALTER DEFAULT PRIVILEGES FOR ROLE <someone else> IN SCHEMA public is copied
+    to the branch as it is, though the role creating the branch could not set it."""
+    with roles(pg, "dev", "reader") as (dev, reader):
+        pg.execute(sql.SQL("ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO {}").format(
+            sql.Identifier(reader)))
+        pg.execute("CREATE TABLE t (id int)")
+        pg.execute(sql.SQL("ALTER TABLE t OWNER TO {}").format(sql.Identifier(dev)))
+        pg.execute("SELECT pggit.init()")
+        conn = login(server, pg, dev)
+        try:
+            schema = scalar(conn, "SELECT pggit.create_branch('mine')")
+            assert conn.execute("SELECT * FROM pggit.schema_diff('main', 'mine')").fetchall() == []
+        finally:
+            conn.close()
+        acl = scalar(pg, "SELECT array_agg(a::text) FROM pg_default_acl d, unnest(d.defaclacl) a "
+                         "WHERE d.defaclnamespace = %s::regnamespace", (schema,))
+        assert acl and any(reader in a for a in acl)
+        pg.execute(sql.SQL("ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE SELECT ON TABLES FROM {}").format(
+            sql.Identifier(reader)))
+        pg.execute(sql.SQL("ALTER DEFAULT PRIVILEGES IN SCHEMA {} REVOKE SELECT ON TABLES FROM {}").format(
+            sql.Identifier(schema), sql.Identifier(reader)))

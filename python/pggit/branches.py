@@ -202,11 +202,17 @@ def create_branch(db, name: str, parent: str | None, data_mode: str = "all", tab
         # copied row is rewritten or checked again
         post_data = ({k for k, c in model.constraints.items() if c.type == "f"}
                      | set(model.triggers) | set(model.rules))
-        pre_data = model.without(post_data)
+        pre_data = model.without(post_data | set(model.default_privileges))
         run_script(db, schema, engine.script(Schema(), pre_data, schema))
         run_all(db, "branch_owner_statements", source["schema_name"], schema)
         copy_rows(db, source["schema_name"], schema, copied)
-        run_script(db, schema, engine.script(pre_data, model, schema))
+        with_keys = model.without(set(model.default_privileges))
+        run_script(db, schema, engine.script(pre_data, with_keys, schema))
+        # the parent's default privileges, as they are, for whichever roles a DBA set them:
+        # a copy of what exists, which the branch's maker may not be able to set itself
+        own = engine.script(with_keys, model, schema)
+        if own.strip():
+            db.as_owner(own)
         identities.copy(db, source["schema_name"], schema)
         db.as_owner("INSERT INTO pggit.branches (name, schema_name, parent_branch_id, created_by, data, data_tables) "
                     "VALUES ($1, $2, $3::bigint, $4::name, $5, $6::text[])",
