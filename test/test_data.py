@@ -138,3 +138,33 @@ def test_track_data_with_a_natural_key(repo):
     assert scalar(repo, "SELECT status FROM pggit.merge('feature', 'main')") == "merged"
     # the branch's row takes main's next id: no collision with main's own id 2
     assert rows(repo, "SELECT id, iso FROM countries ORDER BY id") == [(1, "FR"), (2, "IT"), (3, "DE")]
+
+
+def test_a_ledgers_policies_never_run_as_the_role_that_merges(server, repo):
+    """Principle 4: the ledger's rows are read as its owner, so code its owner attached (a
+    row-level security policy) never runs with the merging role's rights; a role that
+    cannot act as the owner is refused, as create_branch refuses it."""
+    from test_security import login, roles
+
+    with roles(repo, "merger", "owner") as (merger, owner):
+        repo.execute("CREATE FUNCTION seen() RETURNS boolean LANGUAGE plpgsql VOLATILE "
+                     "AS $$BEGIN RAISE NOTICE 'policy run by %', current_user; RETURN true; END$$")
+        for table in ("django_migrations", "alembic_version", "schema_migrations", "flags"):
+            repo.execute(f'ALTER TABLE {table} OWNER TO "{owner}"')
+        repo.execute("ALTER TABLE django_migrations ENABLE ROW LEVEL SECURITY")
+        repo.execute("CREATE POLICY everyone ON django_migrations USING (seen())")
+        repo.execute("SELECT pggit.create_branch('feature')")
+        for schema in ("public", "pggit_branch_feature"):
+            repo.execute(f'GRANT ALL ON ALL TABLES IN SCHEMA {schema} TO "{merger}"')
+        on(repo, "feature", "INSERT INTO django_migrations (app, name) VALUES ('shop', '0002')")
+        conn = login(server, repo, merger)
+        notices = []
+        conn.add_notice_handler(lambda d: notices.append(d.message_primary))
+        try:
+            with pytest.raises(psycopg.errors.InsufficientPrivilege, match=f'set role "{owner}"'):
+                conn.execute("SELECT pggit.merge('feature', 'main')")
+        finally:
+            conn.close()
+        assert not [n for n in notices if merger in n], notices
+        repo.execute("DROP TABLE django_migrations CASCADE")
+        repo.execute("DROP FUNCTION seen()")

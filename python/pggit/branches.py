@@ -245,8 +245,7 @@ def rows_to_copy(db, schema: str, data_mode: str | None, tables: list | None) ->
                          sqlstate="42P01")
     copied = set(tables or ()) | {t["table_name"] for t in data.tables(db, schema)}
     missing = [k for k in db.query(sql("branch_foreign_keys"), (schema,))
-               if k["table_name"] in copied and k["referenced"] not in copied
-               and db.query(f"SELECT EXISTS (SELECT 1 FROM {k['relation']} WHERE {k['needs_row']}) AS e")[0]["e"]]
+               if k["table_name"] in copied and k["referenced"] not in copied and _has_rows(db, k)]
     if missing:
         needed = sorted({k["referenced"] for k in missing})
         raise PggitError("the rows of " + "; ".join(f"{k['table_name']} need rows of {k['referenced']} ({k['name']})"
@@ -254,6 +253,12 @@ def rows_to_copy(db, schema: str, data_mode: str | None, tables: list | None) ->
                          hint=f"Name {', '.join(needed)} in tables too, or use data => 'all' or 'none'; "
                               "nothing was created.", sqlstate=errors.INVALID_PARAMETER)
     return copied
+
+
+def _has_rows(db, key: dict) -> bool:
+    """Whether a foreign key's table has a row with the key set (read as its owner)."""
+    with as_role(db, key["owner"]):
+        return db.query(f"SELECT EXISTS (SELECT 1 FROM {key['relation']} WHERE {key['needs_row']}) AS e")[0]["e"]
 
 
 def lock_budget(db, schema: str) -> dict:

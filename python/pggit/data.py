@@ -55,10 +55,14 @@ def tables(db, schema: str) -> list[dict]:
 
 
 def read(db, schema: str) -> dict:
-    """The rows of `schema`'s ledgers and tracked tables, as `Schema.rows` holds them."""
+    """The rows of `schema`'s ledgers and tracked tables, as `Schema.rows` holds them.
+    Read as each table's owner: its row-level security policies never run as the caller."""
+    from .branches import as_role
+
     out = {}
     for t in tables(db, schema):
-        rows = db.query(f"SELECT pg_catalog.to_jsonb(t)::text AS r FROM {ident(schema)}.{ident(t['table_name'])} t")
+        with as_role(db, t["owner"]):
+            rows = db.query(f"SELECT pg_catalog.to_jsonb(t)::text AS r FROM {ident(schema)}.{ident(t['table_name'])} t")
         by_key = {}
         for r in rows:
             row = json.loads(r["r"])

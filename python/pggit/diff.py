@@ -399,27 +399,23 @@ def _renames(old: Schema, new: Schema) -> tuple[list[Change], Schema]:
     """Relations (tables, sequences, views, indexes) and columns renamed (the same identity
     under another name): ALTER ... RENAME changes, run before anything else, and old under
     the new names for the rest."""
-    out, tables = [], {}
+    out = []
     kinds = {name: o.object_type for name, o in renames.relations(old).items()}
-    for src, dst in renames.ordered(renames.table_renames(old, new), set(kinds), renames.placeholder):
+    steps = renames.ordered(renames.table_renames(old, new), set(kinds))
+    for src, dst in steps:
         kind = kinds[dst] = kinds.pop(src)  # (a placeholder keeps the kind)
         out.append(_renamed(kind, dst, src, f"ALTER {kind} {ident(src)} RENAME TO {ident(dst)};"))
-        tables.update({o: dst for o, now in tables.items() if now == src} or {src: dst})
-    moved = renames.rename_model(old, tables, {})
+    moved = renames.rename_model(old, renames.composed(steps), {})
     columns = {}
     for key, table in new.tables.items():
         name, before = table.name, moved.tables.get(key)
         if before is None:
             continue
-        steps = renames.ordered(renames.column_renames(before, table), {c.name for c in before.columns},
-                                renames.placeholder)
+        steps = renames.ordered(renames.column_renames(before, table), {c.name for c in before.columns})
         for src, dst in steps:
             sql = f"ALTER TABLE {ident(name)} RENAME COLUMN {ident(src)} TO {ident(dst)};"
             out.append(_renamed("COLUMN", f"{name}.{dst}", f"{name}.{src}", sql))
-        final: dict[str, str] = {}
-        for src, dst in steps:
-            final.update({o: dst for o, now in final.items() if now == src} or {src: dst})
-        columns[name] = final
+        columns[name] = renames.composed(steps)
     return out, renames.rename_model(moved, {}, columns)
 
 

@@ -50,13 +50,15 @@ def copy(db, source: str, target: str) -> None:
 
 
 
-def adopt(db, schema: str, model) -> None:
-    """After a merge into `schema`: its tables and columns take the identities they have
-    in the merged `model`, so that a later rename on the source is known on the target."""
-    rows = [(r.name, None, r.identity_id, None) for kind in RELATIONS for r in getattr(model, kind).values()
-            if r.identity_id is not None]
-    rows += [(t.name, c.name, c.identity_id, c.backfill) for t in model.tables.values() for c in t.columns
-             if c.identity_id is not None]
+def adopt(db, schema: str, old, model) -> None:
+    """After a merge into `schema` (from `old` to `model`): what it made takes the identity
+    it has in the merged `model`, so that a later rename on the source is known on the
+    target. What was there keeps its own (a rename kept its OID)."""
+    made = [r for kind in RELATIONS for k, r in getattr(model, kind).items() if k not in getattr(old, kind)]
+    rows = [(r.name, None, r.identity_id, None) for r in made if r.identity_id is not None]
+    known = old.columns()
+    rows += [(c.table, c.name, c.identity_id, c.backfill) for k, c in model.columns().items()
+             if k not in known and c.identity_id is not None]
     if rows:
         db.as_owner(sql("identities_adopt"), (schema, *(text_array(column) for column in zip(*rows))))
 

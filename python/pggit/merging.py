@@ -131,13 +131,14 @@ def apply(db, branch: dict, old, new) -> int:
     changes = diff(old, new, one_transaction=True, runner=db.role())
     with branches.internal(db):
         if changes:
-            chunks = _chunks(changes, as_renamed(old, new), new, schema)
+            renamed = as_renamed(old, new)  # what the changes apply to: old under new's names
+            chunks = _chunks(changes, renamed, new, schema)
             with branches.search_path(db, schema):
                 # function bodies may name objects created later in the script (render's own SET is session-wide)
                 with db.local_settings(check_function_bodies="off"):
                     for change, sql in chunks:
                         _run(db, branch, change, sql)
-            identities.adopt(db, schema, new)
+            identities.adopt(db, schema, renamed, new)
         rows = data.apply(db, schema, old.rows, new.rows)
         if changes:
             branches.refresh(db, schema, routed_tables(old, new))

@@ -34,6 +34,11 @@ def target_sql(object_type: str, table: str | None, name: str) -> str:
     return f"{object_type} {ident(name)}"
 
 
+def grantee_sql(role: str) -> str:
+    """A grantee as GRANT and REVOKE name it: PUBLIC, or the role quoted."""
+    return "PUBLIC" if role == "PUBLIC" else ident(role)
+
+
 def _key(object_type: str, table: str | None, name: str) -> str:
     return f"{object_type} {table + '.' if table else ''}{name}"
 
@@ -597,16 +602,13 @@ class DefaultPrivilege(Obj):
     def _head(self) -> str:
         return f"ALTER DEFAULT PRIVILEGES FOR ROLE {ident(self.role)} IN SCHEMA {SELF_SCHEMA}"
 
-    def _grantee(self) -> str:
-        return "PUBLIC" if self.grantee == "PUBLIC" else ident(self.grantee)
-
     def create_sql(self) -> str:
         option = " WITH GRANT OPTION" if self.grantable else ""
         return (f"{self._head()} GRANT {self.privilege} ON {_DEFAULT_KINDS[self.object_kind]}"
-                f" TO {self._grantee()}{option};")
+                f" TO {grantee_sql(self.grantee)}{option};")
 
     def drop_sql(self) -> str:
-        return f"{self._head()} REVOKE {self.privilege} ON {_DEFAULT_KINDS[self.object_kind]} FROM {self._grantee()};"
+        return f"{self._head()} REVOKE {self.privilege} ON {_DEFAULT_KINDS[self.object_kind]} FROM {grantee_sql(self.grantee)};"
 
 
 _DEFAULT_KINDS = {"r": "TABLES", "S": "SEQUENCES", "f": "FUNCTIONS", "T": "TYPES", "n": "SCHEMAS"}
@@ -666,7 +668,7 @@ class Privilege(Obj):
         else:
             kind = "TABLE" if kind in ("VIEW", "MATERIALIZED VIEW", "COLUMN") else kind
             on = f"{kind} {ident(self.target_name)}"
-        grantee = "PUBLIC" if self.grantee == "PUBLIC" else ident(self.grantee)
+        grantee = grantee_sql(self.grantee)
         col = f" ({ident(self.column)})" if self.column else ""
         return f"{self.privilege}{col} ON {on}", grantee
 

@@ -41,7 +41,7 @@ def column_renames(old: Table, new: Table) -> dict[str, str]:
             if c.identity_id in by_id and by_id[c.identity_id] != c.name}
 
 
-def ordered(renames: dict[str, str], taken: set[str], placeholder) -> list[tuple[str, str]]:
+def ordered(renames: dict[str, str], taken: set[str]) -> list[tuple[str, str]]:
     """The renames as steps that never name a name in use: what stands in a target's way
     and is not renamed itself moves aside first (it is on its way out), and a cycle
     (a swap) goes through a placeholder name."""
@@ -69,6 +69,14 @@ def ordered(renames: dict[str, str], taken: set[str], placeholder) -> list[tuple
 
 def placeholder(name: str) -> str:
     return f"pggit_renamed_{name}"[:_MAX]
+
+
+def composed(steps: list[tuple[str, str]]) -> dict[str, str]:
+    """{first name: last name} over rename steps (through placeholders)."""
+    out: dict[str, str] = {}
+    for src, dst in steps:
+        out.update({first: dst for first, now in out.items() if now == src} or {src: dst})
+    return out
 
 
 def rename_model(schema: Schema, tables: dict[str, str], columns: dict[str, dict[str, str]]) -> Schema:

@@ -6,6 +6,7 @@ SELECT coalesce(pg_catalog.pg_partition_root(k.conrelid), k.conrelid)::regclass 
        (SELECT c.relname::text FROM pg_class c WHERE c.oid = coalesce(pg_catalog.pg_partition_root(k.conrelid), k.conrelid)) AS table_name,
        (SELECT c.relname::text FROM pg_class c WHERE c.oid = coalesce(pg_catalog.pg_partition_root(k.confrelid), k.confrelid)) AS referenced,
        k.conname::text AS name,
+       (SELECT pg_catalog.pg_get_userbyid(c.relowner)::text FROM pg_class c WHERE c.oid = k.conrelid) AS owner,
        (SELECT pg_catalog.string_agg(pg_catalog.format('%I IS NOT NULL', a.attname), ' AND ')
           FROM pg_attribute a WHERE a.attrelid = k.conrelid AND a.attnum = ANY (k.conkey)) AS needs_row
   FROM pg_constraint k
