@@ -387,6 +387,15 @@ RETURN CASE WHEN pg_catalog.starts_with(branch_schema::text, 'pggit_branch_')
 COMMENT ON FUNCTION pggit._mask_schema(name) IS
   'pggit internal: the mask schema of a branch schema (pggit_branch_x: pggit_mask_x)';
 
+-- Whether an object belongs to an extension (pg_depend's index finds it in one probe).
+CREATE FUNCTION pggit._member(classid regclass, objid oid) RETURNS boolean
+LANGUAGE sql STABLE PARALLEL SAFE
+RETURN EXISTS (SELECT FROM pg_catalog.pg_depend e
+                WHERE e.classid OPERATOR(pg_catalog.=) $1 AND e.objid OPERATOR(pg_catalog.=) $2
+                  AND e.deptype OPERATOR(pg_catalog.=) 'e');
+COMMENT ON FUNCTION pggit._member(regclass, oid) IS
+  'pggit internal: whether the object belongs to an extension (is never main''s, never masked)';
+
 -- Masks. On a branch, search_path is <branch schema>, <mask schema>, then the session's
 -- own path with public on it (extensions' functions and types live there). An object of
 -- main that the branch lacks (dropped on the branch, or made on main after the fork) has
@@ -652,6 +661,8 @@ DECLARE
     renames  name[] := '{}';
     -- the tables ALTER TABLE changed: a column it added is noted with its default
     altered  oid[] := '{}';
+    -- whether the lens is on: only then does DDL on a branch's table concern main's names
+    lens     boolean;
 BEGIN
     IF NOT EXISTS (SELECT FROM pggit.repository) THEN
         RETURN;
@@ -663,7 +674,7 @@ BEGIN
             IF NOT restoring THEN
                 PERFORM pggit._check_session(first);  -- DDL on tracked objects from a mixed-up session fails
             END IF;
-            tracked := (SELECT r.tracked_schema FROM pggit.repository r);
+            SELECT r.tracked_schema, r.lens INTO tracked, lens FROM pggit.repository r;
             checked := true;
         END IF;
         INSERT INTO pggit.ddl_log (branch_name, object_type, object_name, command_tag, statement)
@@ -705,10 +716,14 @@ BEGIN
                                AND cmd.object_type IN ('table', 'table column', 'table constraint', 'index'))) THEN
             schemas := array_append(schemas, cmd.schema_name);
         END IF;
+        -- main's tables whose masks' stand-ins or lens views may change: stand-ins follow
+        -- main's own tables; a lens view unions every branch's copy of main's table
         IF cmd.object_type IN ('type', 'domain') AND cmd.command_tag IN ('ALTER TYPE', 'ALTER DOMAIN') THEN
-            tables := NULL;  -- any table's columns may have the type
+            IF lens THEN
+                tables := NULL;  -- any table's columns may have the type
+            END IF;
         ELSIF rel IS NOT NULL AND NOT rel = ANY (tables)
-              AND (cmd.schema_name = tracked OR to_regclass(format('%I.%I', tracked, rel)) IS NOT NULL) THEN
+              AND (cmd.schema_name = tracked OR (lens AND to_regclass(format('%I.%I', tracked, rel)) IS NOT NULL)) THEN
             tables := array_append(tables, rel::text);
         END IF;
     END LOOP;
@@ -785,8 +800,9 @@ BEGIN
         IF obj.object_type IN ('table', 'table column', 'table constraint', 'default value')
            AND NOT obj.address_names[2] = ANY (tables)
            AND (obj.schema_name = (SELECT r.tracked_schema FROM pggit.repository r)
-                OR to_regclass(format('%I.%I', (SELECT r.tracked_schema FROM pggit.repository r),
-                                      obj.address_names[2])) IS NOT NULL) THEN
+                OR ((SELECT r.lens FROM pggit.repository r)
+                    AND to_regclass(format('%I.%I', (SELECT r.tracked_schema FROM pggit.repository r),
+                                           obj.address_names[2])) IS NOT NULL)) THEN
             tables := array_append(tables, obj.address_names[2]);
         END IF;
     END LOOP;

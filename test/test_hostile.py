@@ -420,7 +420,7 @@ API = ["version", "init", "create_branch", "delete_branch", "detach", "enable_le
 # lens views, or bound when created (RETURN bodies); setting or reading the session's
 # own search_path (switch_branch, the event triggers, the API, whose Python entry reads
 # the caller's path for the session check and then pins it itself).
-UNPINNED = {"current_branch", "context", "_mask_schema", "_path_without_branches", "_restoring",
+UNPINNED = {"current_branch", "context", "_mask_schema", "_member", "_path_without_branches", "_restoring",
             "_python_path", "switch_branch", "_on_ddl_command_end", "_on_sql_drop",
             *API, *(f"_{name}_impl" for name in API)}
 

@@ -20,28 +20,26 @@ WITH main AS (
       JOIN pg_namespace n ON n.nspname = b.schema_name
       JOIN pg_namespace m ON m.nspname = pggit._mask_schema(b.schema_name)
      WHERE b.id <> 1 AND ($2::text[] IS NULL OR b.schema_name::text = ANY ($2::text[]))
-), members AS (  -- objects of extensions: not main's, never masked
-    SELECT e.classid, e.objid FROM pg_depend e WHERE e.deptype = 'e'
-), main_types AS (
+), main_types AS (  -- objects of extensions (pggit._member) are not main's: never masked
     SELECT t.oid, t.typname, t.typtype, t.typrelid
       FROM pg_type t
-     WHERE t.typnamespace = (SELECT oid FROM main)
-       AND (t.oid, 'pg_catalog.pg_type'::regclass) NOT IN (SELECT objid, classid FROM members)
+     WHERE t.typnamespace = (SELECT oid FROM main) AND NOT pggit._member('pg_catalog.pg_type'::regclass, t.oid)
 ), main_relations AS (
     SELECT c.relname AS name,
            coalesce((SELECT pg_catalog.string_agg(pg_catalog.format('CAST(pggit_missing AS %s) AS %I',
-                                              CASE WHEN a.atttypid IN (SELECT oid FROM main_types) THEN 'text'
+                                              CASE WHEN t.typnamespace = (SELECT oid FROM main)
+                                                         AND NOT pggit._member('pg_catalog.pg_type'::regclass, t.oid) THEN 'text'
                                                    ELSE pg_catalog.format_type(a.atttypid, a.atttypmod) END,
                                               a.attname), ', ' ORDER BY a.attnum)
-                       FROM pg_attribute a
+                       FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
                       WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
                         AND c.relkind IN ('r', 'p', 'v', 'm')),
                     'CAST(pggit_missing AS integer) AS pggit_missing') AS columns
       FROM pg_class c
      WHERE c.relnamespace = (SELECT oid FROM main)
        AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'i', 'I')
-       AND ($3::text[] IS NULL OR c.relname::text = ANY ($3::text[]))
-       AND (c.oid, 'pg_catalog.pg_class'::regclass) NOT IN (SELECT objid, classid FROM members)
+       AND ($3::text[] IS NULL OR c.relname = ANY ($3::text[]::name[]))
+       AND NOT pggit._member('pg_catalog.pg_class'::regclass, c.oid)
 ), main_functions AS (
     SELECT p.proname AS name, p.prokind = 'p' AS is_procedure,
            pg_catalog.format('%I(%s)', p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid)) AS signature,
@@ -51,7 +49,7 @@ WITH main AS (
      WHERE p.pronamespace = (SELECT oid FROM main) AND $3::text[] IS NULL
        AND (p.prokind IN ('f', 'p', 'w')  -- and plain aggregates: a function stands in for one
             OR (p.prokind = 'a' AND (SELECT a.aggkind FROM pg_aggregate a WHERE a.aggfnoid = p.oid) = 'n'))
-       AND (p.oid, 'pg_catalog.pg_proc'::regclass) NOT IN (SELECT objid, classid FROM members)
+       AND NOT pggit._member('pg_catalog.pg_proc'::regclass, p.oid)
        AND NOT EXISTS (SELECT 1 FROM pg_depend i  -- a range type's constructors: not versioned
                         WHERE i.classid = 'pg_catalog.pg_proc'::regclass AND i.objid = p.oid AND i.deptype = 'i')
        AND NOT EXISTS (
@@ -85,7 +83,7 @@ WITH main AS (
                               ', ' ORDER BY a.attnum)
               FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) AS detail
       FROM branch b JOIN pg_class c ON c.relnamespace = b.mask AND c.relkind = 'v'
-     WHERE $3::text[] IS NULL OR c.relname::text = ANY ($3::text[])
+     WHERE $3::text[] IS NULL OR c.relname = ANY ($3::text[]::name[])
     UNION ALL
     SELECT b.mask_name, 'function', pg_catalog.format('%I(%s)', p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid)), NULL
       FROM branch b JOIN pg_proc p ON p.pronamespace = b.mask AND $3::text[] IS NULL
