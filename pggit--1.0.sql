@@ -134,6 +134,27 @@ CREATE INDEX ON pggit.identities (schema_name);
 CREATE SEQUENCE pggit.identity_seq;
 COMMENT ON TABLE pggit.identities IS 'pggit: the identity of each table and column of every branch, across renames';
 
+-- What pggit knows of each branch's live schema, so that reading it costs what changed
+-- (python/pggit/live.py): the schema equals the snapshot of `commit_hash` but for what
+-- pggit.touched lists. The event triggers add a row to pggit.touched for each statement
+-- that changes a branch with a live row: the relation it changed (by name; an index
+-- dropped: the index's name), NULL for a function, type, statistics object or default
+-- privilege, or object_type '*' when the statement names no schema (GRANT, REVOKE): then
+-- the branch is read whole. Neither table is dumped: after a restore, a full read.
+CREATE TABLE pggit.live (
+    branch_id    bigint PRIMARY KEY REFERENCES pggit.branches (id) ON DELETE CASCADE,
+    commit_hash  text NOT NULL
+);
+COMMENT ON TABLE pggit.live IS 'pggit: the commit each branch''s schema equalled when pggit last read it';
+CREATE TABLE pggit.touched (
+    id           bigserial PRIMARY KEY,
+    schema_name  name NOT NULL,
+    relation     name,
+    object_type  text NOT NULL
+);
+CREATE INDEX ON pggit.touched (schema_name);
+COMMENT ON TABLE pggit.touched IS 'pggit: what DDL changed in branches since pggit last read them (see pggit.live)';
+
 -- Tables whose rows merge with the schema, row by row (pggit.track_data()); migration
 -- ledgers (django_migrations, alembic_version, ...) do without a row here.
 CREATE TABLE pggit.tracked_data (
@@ -205,6 +226,11 @@ GRANT SELECT ON pggit.repository, pggit.branches, pggit.commits, pggit.versioned
                 pggit.version_history, pggit.merge_history, pggit.identities, pggit.tracked_data TO PUBLIC;
 GRANT INSERT (branch_name, object_type, object_name, command_tag, statement) ON pggit.ddl_log TO PUBLIC;
 GRANT USAGE ON SEQUENCE pggit.ddl_log_id_seq TO PUBLIC;
+-- the event triggers add what a statement touched as the role running it; a row only
+-- makes pggit read more of the catalog, never less
+GRANT SELECT ON pggit.live, pggit.touched TO PUBLIC;
+GRANT INSERT (schema_name, relation, object_type) ON pggit.touched TO PUBLIC;
+GRANT USAGE ON SEQUENCE pggit.touched_id_seq TO PUBLIC;
 GRANT CREATE ON SCHEMA pggit_lens, pggit_routes TO pggit_user;
 
 ------------------------------------------------------------------------------
@@ -752,6 +778,70 @@ $$;
 COMMENT ON FUNCTION pggit._ddl_command_end(name, boolean) IS
   'pggit internal: what the ddl_command_end event trigger does: records DDL on tracked schemas, refreshes metadata, masks and lens';
 
+-- What a statement changed in branches pggit keeps live (pggit.live), for live.py: each
+-- object as the relation it belongs to. Runs for pggit's own DDL too (a merge's).
+CREATE FUNCTION pggit._touched(internal boolean) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    -- a trigger, policy or rule names no schema of its own: its table's is the one
+    INSERT INTO pggit.touched (schema_name, relation, object_type)
+    SELECT DISTINCT b.schema_name, r.relname, t.object_type
+      FROM (SELECT coalesce(cmd.object_type, '') AS object_type, cmd.schema_name,
+                   CASE cmd.classid
+                   WHEN 'pg_class'::regclass THEN  -- an index or an identity sequence: its table
+                       (SELECT coalesce(i.indrelid, d.refobjid, c.oid)
+                          FROM pg_class c
+                          LEFT JOIN pg_index i ON i.indexrelid = c.oid
+                          LEFT JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid
+                                               AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'i'
+                         WHERE c.oid = cmd.objid AND c.relkind <> 'c' LIMIT 1)
+                   WHEN 'pg_constraint'::regclass THEN
+                       (SELECT nullif(k.conrelid, 0) FROM pg_constraint k WHERE k.oid = cmd.objid)
+                   WHEN 'pg_attrdef'::regclass THEN (SELECT a.adrelid FROM pg_attrdef a WHERE a.oid = cmd.objid)
+                   WHEN 'pg_trigger'::regclass THEN (SELECT g.tgrelid FROM pg_trigger g WHERE g.oid = cmd.objid)
+                   WHEN 'pg_policy'::regclass THEN (SELECT p.polrelid FROM pg_policy p WHERE p.oid = cmd.objid)
+                   WHEN 'pg_rewrite'::regclass THEN (SELECT w.ev_class FROM pg_rewrite w WHERE w.oid = cmd.objid)
+                   WHEN 'pg_type'::regclass THEN  -- a table's row type: the table
+                       (SELECT c.oid FROM pg_type y JOIN pg_class c ON c.oid = y.typrelid
+                         WHERE y.oid = cmd.objid AND c.relkind <> 'c')
+                   END AS relid
+              FROM pg_event_trigger_ddl_commands() cmd) t
+      LEFT JOIN pg_class r ON r.oid = t.relid
+      LEFT JOIN pg_namespace n ON n.oid = r.relnamespace
+      JOIN pggit.branches b ON b.schema_name = coalesce(n.nspname, t.schema_name)
+     WHERE EXISTS (SELECT FROM pggit.live l WHERE l.branch_id = b.id);
+    -- GRANT and REVOKE name no schema (ALTER DEFAULT PRIVILEGES neither: read whole anyway);
+    -- pggit's own (a merge's) are noted by the merge itself, with what it changed
+    INSERT INTO pggit.touched (schema_name, relation, object_type)
+    SELECT b.schema_name, NULL, CASE WHEN cmd.command_tag = 'ALTER DEFAULT PRIVILEGES' THEN 'default privileges' ELSE '*' END
+      FROM pggit.branches b JOIN pggit.live l ON l.branch_id = b.id,
+           (SELECT DISTINCT c.command_tag FROM pg_event_trigger_ddl_commands() c
+             WHERE c.command_tag IN ('GRANT', 'REVOKE', 'ALTER DEFAULT PRIVILEGES')) cmd
+     WHERE NOT internal;
+END
+$$;
+COMMENT ON FUNCTION pggit._touched(boolean) IS
+  'pggit internal: the ddl_command_end event trigger notes what a statement changed in branches (pggit.touched)';
+
+CREATE FUNCTION pggit._dropped() RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    -- address_names: {schema, table, ...} for what lives in a table; {schema, name} for
+    -- a relation or an index
+    INSERT INTO pggit.touched (schema_name, relation, object_type)
+    SELECT DISTINCT b.schema_name,
+           CASE WHEN d.object_type IN ('table', 'view', 'materialized view', 'sequence', 'index', 'table column',
+                                       'table constraint', 'default value', 'trigger', 'policy', 'rule')
+                THEN d.address_names[2] END,
+           d.object_type
+      FROM pg_event_trigger_dropped_objects() d
+      JOIN pggit.branches b ON b.schema_name = coalesce(d.schema_name, d.address_names[1])
+     WHERE NOT d.is_temporary AND EXISTS (SELECT FROM pggit.live l WHERE l.branch_id = b.id);
+END
+$$;
+COMMENT ON FUNCTION pggit._dropped() IS
+  'pggit internal: the sql_drop event trigger notes what a statement dropped in branches (pggit.touched)';
+
 -- The event triggers. They read the session's own settings (its search_path, whether it
 -- runs a pg_dump script), so they are not pinned: they only pass them on, every name
 -- qualified, to the pinned functions that do the work. pggit's own DDL is left alone
@@ -759,8 +849,13 @@ COMMENT ON FUNCTION pggit._ddl_command_end(name, boolean) IS
 -- Every other DDL statement on tracked objects is recorded, a restore's too.
 CREATE FUNCTION pggit._on_ddl_command_end() RETURNS event_trigger
 LANGUAGE plpgsql AS $$
+DECLARE
+    internal boolean := pggit._internal();
 BEGIN
-    IF pggit._internal() THEN
+    IF pg_catalog.to_regclass('pggit.live') IS NOT NULL THEN
+        PERFORM pggit._touched(internal);
+    END IF;
+    IF internal THEN
         RETURN;
     END IF;
     PERFORM pggit._ddl_command_end((pg_catalog.current_schemas(false))[1], pggit._restoring());
@@ -838,6 +933,7 @@ BEGIN
         RETURN;
     END IF;
     PERFORM pggit._forget_identities();
+    PERFORM pggit._dropped();
     IF pggit._internal() THEN
         RETURN;
     END IF;

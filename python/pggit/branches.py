@@ -14,7 +14,7 @@ import re
 from contextlib import contextmanager
 
 from . import commits, data, engine, errors, guard, identities, lens, masks
-from .catalog import TRACKED_SCHEMA, load_schema, sql
+from .catalog import TRACKED_SCHEMA, sql
 from .errors import PggitError
 from .model import Schema
 from .quoting import ident, literal, text_array
@@ -195,7 +195,7 @@ def create_branch(db, name: str, parent: str | None, data_mode: str = "all", tab
         db.execute(f"CREATE SCHEMA {ident(schema)}")
         masks.create_schema(db, mask_schema(schema))
         run_all(db, "branch_schema_grants", source["schema_name"], schema)
-        model = load_schema(db, source["schema_name"])
+        model = commits.live_model(db, commits.branch_with_head(db, source["name"]))
         warn_unmanaged(db, source["schema_name"])
         # as pg_restore does: foreign keys, triggers and rules come after the rows, so no
         # row waits for another table's (cycles and deferred checks included) and no

@@ -9,9 +9,10 @@ pins everything it says. `pggit.branches.head_commit_hash` is the branch's lates
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 
-from . import branches, errors
+from . import branches, errors, live
 from .errors import PggitError
 from .quoting import bind_self
 
@@ -30,13 +31,26 @@ def branch_with_head(db, name: str | None) -> dict:
 
 
 def live_model(db, branch: dict):
-    from .catalog import load_schema
+    """The branch's schema now (live.py reads only what changed since pggit last did)."""
+    return live.read(db, branch, lambda digest: _parsed(db, digest)[0])[0]
 
-    from . import data, identities
 
-    model = identities.attach(db, branch["schema_name"], load_schema(db, branch["schema_name"]))
-    model.rows = data.read(db, branch["schema_name"])
-    return model
+# Commits parsed in this session, newest last: {hash: (model, canonical JSON)}. A commit
+# never changes, so its hash is all a cached copy needs.
+_PARSED: dict = {}
+_PARSED_KEEP = 8
+
+
+def _parsed(db, commit_hash: str):
+    if commit_hash not in _PARSED:
+        from .model import Schema
+
+        rows = db.query("SELECT snapshot::text AS snapshot FROM pggit.commits WHERE hash = $1", (commit_hash,))
+        model = Schema.from_json(rows[0]["snapshot"])
+        _PARSED[commit_hash] = (model, model.to_json())
+        while len(_PARSED) > _PARSED_KEEP:
+            del _PARSED[next(iter(_PARSED))]
+    return _PARSED[commit_hash]
 
 
 def snapshot(db, commit_hash: str | None):
@@ -45,8 +59,7 @@ def snapshot(db, commit_hash: str | None):
 
     if commit_hash is None:
         return Schema()
-    rows = db.query("SELECT snapshot::text AS snapshot FROM pggit.commits WHERE hash = $1", (commit_hash,))
-    return Schema.from_json(rows[0]["snapshot"])
+    return _parsed(db, commit_hash)[0].copy()
 
 
 def commit_hash(snapshot_json: str, parents: list[str], author: str, when: str, message: str) -> str:
@@ -77,14 +90,19 @@ def set_head(db, branch: dict, digest: str) -> None:
 
 def commit_if_changed(db, branch: dict, message: str):
     """The branch's head after committing what changed since it: (hash, live model)."""
-    model = live_model(db, branch)
-    snapshot_json = model.to_json()
-    if branch["head"] is not None and db.query(  # jsonb equality: no need to parse the head in Python
-            "SELECT snapshot = $1::jsonb AS same FROM pggit.commits WHERE hash = $2",
-            (snapshot_json, branch["head"]))[0]["same"]:
-        return branch["head"], model
-    parents = [branch["head"]] if branch["head"] else []
-    return write(db, branch, model, parents, message, snapshot_json), model
+    model, state = live.read(db, branch, lambda digest: _parsed(db, digest)[0])
+    head = branch["head"]
+    if head is not None and state.get("unchanged") == head and _rows(model) == _rows(_parsed(db, head)[0]):
+        digest = head  # no DDL since the head, nor a row of what travels with the schema
+    else:
+        snapshot_json = model.to_json()
+        if head is not None and _parsed(db, head)[1] == snapshot_json:
+            digest = head
+        else:
+            digest = write(db, branch, model, [head] if head else [], message, snapshot_json)
+    if state["ids"] or state.get("unchanged") != digest:
+        live.settle(db, branch, digest, state)
+    return digest, model
 
 
 def commit(db, branch_name: str | None, message: str | None) -> str:
@@ -103,8 +121,22 @@ def fork(db, parent_name: str, child_name: str) -> str:
     """Record a new branch's fork point: commit the parent, and start the child at that commit."""
     parent = branch_with_head(db, parent_name)
     head, _ = commit_if_changed(db, parent, f"state of {parent_name} when {child_name} was created")
-    set_head(db, branch_with_head(db, child_name), head)
+    child = branch_with_head(db, child_name)
+    set_head(db, child, head)
+    live.settle(db, child, head, {"ids": []})  # the child is a copy of the parent: its schema is `head`
     return head
+
+
+def _rows(model) -> str:
+    return json.dumps(model.rows, sort_keys=True)
+
+
+def commit_live(db, branch: dict, parents: list[str], message: str) -> str:
+    """Commit the branch's schema as it is now, changed or not (a merge commit)."""
+    model, state = live.read(db, branch, lambda digest: _parsed(db, digest)[0])
+    digest = write(db, branch, model, parents, message)
+    live.settle(db, branch, digest, state)
+    return digest
 
 
 def resolve_commit(db, ref: str | None) -> str | None:

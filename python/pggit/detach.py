@@ -31,7 +31,7 @@ def detach(db, drop_branches: bool) -> str:
             else:
                 masks.drop_schema(db, mask_schema(branch["schema_name"]))
         db.as_owner("DELETE FROM pggit.versioned_objects")
-        db.as_owner("DELETE FROM pggit.identities")
+        db.as_owner("DELETE FROM pggit.identities; DELETE FROM pggit.live; DELETE FROM pggit.touched")
         db.as_owner("DELETE FROM pggit.branches WHERE name <> $1", (MAIN,))
         db.as_owner("UPDATE pggit.branches SET head_commit_hash = NULL WHERE name = $1", (MAIN,))
         db.as_owner("DELETE FROM pggit.repository")

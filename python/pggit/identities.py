@@ -9,22 +9,22 @@ keeps the default that filled the table's rows then (`Column.backfill`).
 
 from __future__ import annotations
 
-from .catalog import TRACKED_SCHEMA, sql
+from .catalog import TRACKED_SCHEMA, filtered, sql
 from .quoting import ident, text_array
 from .renames import RELATIONS
 
 
-def attach(db, schema: str, model):
+def attach(db, schema: str, model, relations: list[str] | None = None):
     """`model` (of `schema`) with the identities of its tables and columns. Objects made
     since the last sync get theirs now: a renamed one kept its OID and attnum, so only
-    new ones are new."""
-    known = _read(db, schema)
-    relations = [o for kind in RELATIONS for o in getattr(model, kind).values()]
+    new ones are new. `relations`: the model holds only these (live.py's partial reads)."""
+    known = _read(db, schema, relations)
+    objects = [o for kind in RELATIONS for o in getattr(model, kind).values()]
     columns = [c for t in model.tables.values() for c in t.columns]
-    if any((r.name, None) not in known for r in relations) or any((c.table, c.name) not in known for c in columns):
+    if any((r.name, None) not in known for r in objects) or any((c.table, c.name) not in known for c in columns):
         sync(db, schema)
-        known = _read(db, schema)
-    for relation in relations:
+        known = _read(db, schema, relations)
+    for relation in objects:
         relation.identity_id = known.get((relation.name, None), (None, None))[0]
     for column in columns:
         column.identity_id, column.backfill = known.get((column.table, column.name), (None, None))
@@ -32,10 +32,12 @@ def attach(db, schema: str, model):
 
 
 
-def _read(db, schema: str) -> dict:
+def _read(db, schema: str, relations: list[str] | None = None) -> dict:
     """{(table, column or None): (identity, added_default)}"""
-    return {(r["table_name"], r["column_name"]): (r["identity"], r["added_default"])
-            for r in db.query(sql("identities"), (schema,))}
+    names = None if relations is None else text_array(relations)
+    with db.local_settings(plan_cache_mode="force_custom_plan"):  # see load_schema
+        rows = db.query(filtered("identities", relations is not None), (schema, names))
+    return {(r["table_name"], r["column_name"]): (r["identity"], r["added_default"]) for r in rows}
 
 
 def sync(db, schema: str) -> None:

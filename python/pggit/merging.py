@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 
-from . import branches, commits, data, errors, identities
+from . import branches, commits, data, errors, identities, live
 from .diff import as_renamed, diff
 from .errors import PggitError
 from .merge import check_choices, merge_models
@@ -46,8 +46,7 @@ def merge(db, source: str, target: str | None, strategy: str | None, resolutions
         return _record(db, src, tgt, heads, "conflicts", None, _conflict_message(src, tgt, conflicts),
                        conflicts)
     n = apply(db, tgt, ours, merged)
-    digest = commits.write(db, tgt, commits.live_model(db, tgt), [tgt_head, src_head],
-                           f"merge {src['name']} into {tgt['name']}")
+    digest = commits.commit_live(db, tgt, [tgt_head, src_head], f"merge {src['name']} into {tgt['name']}")
     return _record(db, src, tgt, {**heads, "merge_commit": digest}, "merged", digest,
                    f"pggit: merged {src['name']} into {tgt['name']} ({n} change(s) applied)")
 
@@ -139,6 +138,7 @@ def apply(db, branch: dict, old, new) -> int:
                     for change, sql in chunks:
                         _run(db, branch, change, sql)
             identities.adopt(db, schema, renamed, new)
+            live.touch(db, schema, renamed, new)
         rows = data.apply(db, schema, old.rows, new.rows)
         if changes:
             branches.refresh(db, schema, routed_tables(old, new))

@@ -719,6 +719,13 @@ class Schema:
             getattr(schema, kind_of[type(obj)])[obj.key] = obj
         return schema
 
+    def copy(self) -> Schema:
+        """A copy whose dicts are its own (the objects are shared: none is changed in place)."""
+        out = Schema(deps=dict(self.deps), rows=dict(self.rows))
+        for kind in KINDS:
+            setattr(out, kind, dict(getattr(self, kind)))
+        return out
+
     def columns(self) -> dict:
         return {c.key: c for t in self.tables.values() for c in t.columns}
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from ..model import (Column, Comment, Constraint, DefaultPrivilege, Function, Index, Policy,
                      Privilege, Rule, Schema, Sequence, Statistic, Table, Trigger, Type, View)
-from ..quoting import ident, qualified, self_qualified
+from ..quoting import ident, qualified, self_qualified, text_array
 
 _HERE = Path(__file__).resolve().parent
 TRACKED_SCHEMA = "public"  # branch main's schema: the one definition of it
@@ -32,25 +32,51 @@ def sql(name: str) -> str:
     return (_HERE / f"{name}.sql").read_text()
 
 
-def _sql(name: str) -> str:
-    text = sql(name)
-    if name in ("depends", "comments"):
-        text = f"WITH objects AS (\n{sql('objects')}\n)\n{text}"
+_ADDRESSED = ("depends", "comments")  # the queries over objects.sql, which takes $3
+_WHOLE = ("functions", "types", "statistics", "default_privileges")  # always read whole: $1 only
+
+
+@lru_cache(maxsize=None)
+def filtered(name: str, partial: bool) -> str:
+    """A query that takes relation names ($2, $3: text[]; NULL: all), with the NULL test
+    written out: a plan the server caches then never tests it row by row (a generic plan
+    would), and a full read runs as if the filter were not there."""
+    word = "false" if partial else "true"
+    return sql(name).replace("$2::text[] IS NULL", word).replace("$3::text[] IS NULL", word)
+
+
+def _sql(name: str, partial: bool) -> str:
+    text = filtered(name, partial)
+    if name in _ADDRESSED:
+        text = f"WITH objects AS (\n{filtered('objects', partial)}\n)\n{text}"
     return text
 
 
-def load_schema(db, schema: str) -> Schema:
-    """The model of `schema` as `db` sees it now."""
+def load_schema(db, schema: str, relations: list[str] | None = None) -> Schema:
+    """The model of `schema` as `db` sees it now.
+
+    `relations`: read only these tables, views and sequences (by name) and what belongs
+    to them, with every function, type, statistics object and default privilege (few,
+    and cheap to read); the dependencies they have are all there. None: everything.
+    """
     path = ", ".join(dict.fromkeys(["pg_catalog", ident(schema), TRACKED_SCHEMA, "pg_temp"]))
-    with db.local_settings(search_path=path):
-        rows = {name: db.query(_sql(name), (schema,)) for name in _LOADERS}
+    # custom plans: a generic one would cast the names' array again for every row
+    with db.local_settings(search_path=path, plan_cache_mode="force_custom_plan"):
+        names = scope = None
+        if relations is not None:
+            names = text_array(sorted(relations))
+            scope = text_array(sorted(set(relations) | {r["name"] for r in db.query(sql("referenced"), (schema, names))}))
+        params = {name: (schema,) if name in _WHOLE else (schema, names) for name in _LOADERS}
+        params.update({name: (schema, names, scope) for name in _ADDRESSED})
+        rows = {name: db.query(_sql(name, relations is not None), params[name]) for name in _LOADERS}
     objects = []
     for name, loader in _LOADERS.items():
         objects.extend(loader(rows[name], schema, rows))
     deps: dict[str, list[str]] = {}
     for row in rows["depends"]:
         deps.setdefault(row["key"], []).append(row["ref"])
-    return Schema.of(objects, deps)
+    # in Python's order, as snapshots keep them (the server's collation may differ)
+    return Schema.of(objects, {key: sorted(refs) for key, refs in deps.items()})
 
 
 

@@ -12,13 +12,17 @@ SELECT o.object_type, o.name, o.column_name,
            pg_catalog.aclexplode(coalesce(c.relacl, pg_catalog.acldefault(CASE WHEN c.relkind OPERATOR(pg_catalog.=) 'S' THEN 's' ELSE 'r' END::"char",
                                                     c.relowner))) AS acl
       FROM pg_class c JOIN pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
-     WHERE n.nspname OPERATOR(pg_catalog.=) $1::name AND c.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['r', 'p', 'v', 'm', 'S']::"char"[])
+     WHERE n.nspname OPERATOR(pg_catalog.=) $1::name
+       AND ($2::text[] IS NULL OR c.relname OPERATOR(pg_catalog.=) ANY ($2::text[]::name[]))
+       AND c.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['r', 'p', 'v', 'm', 'S']::"char"[])
     UNION ALL
     SELECT 'COLUMN', 'pg_catalog.pg_class'::regclass, c.oid, c.relname, a.attname, c.relowner, pg_catalog.aclexplode(a.attacl)
       FROM pg_attribute a
       JOIN pg_class c ON c.oid OPERATOR(pg_catalog.=) a.attrelid
       JOIN pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
-     WHERE n.nspname OPERATOR(pg_catalog.=) $1::name AND a.attacl IS NOT NULL AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped
+     WHERE n.nspname OPERATOR(pg_catalog.=) $1::name
+       AND ($2::text[] IS NULL OR c.relname OPERATOR(pg_catalog.=) ANY ($2::text[]::name[]))
+       AND a.attacl IS NOT NULL AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped
     UNION ALL
     SELECT CASE p.prokind WHEN 'p' THEN 'PROCEDURE' WHEN 'a' THEN 'AGGREGATE' ELSE 'FUNCTION' END, 'pg_catalog.pg_proc'::regclass, p.oid,
            p.oid::regprocedure::text, NULL, p.proowner,

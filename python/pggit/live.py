@@ -1,0 +1,151 @@
+"""A branch's live schema, read from the catalog only where it changed.
+
+`pggit.live` names, per branch, a commit whose snapshot the branch's schema equalled
+when pggit last read it; `pggit.touched` lists what DDL changed in the schema since (the
+event triggers add a row per statement: the relation it changed, by name, or NULL for a
+function, type, statistics object or default privilege; pggit's own DDL too). Reading
+the branch then takes that snapshot, and reads from the catalog again only:
+
+- the touched relations, what depends on them, and any relation whose name came or went
+  (a rename or a drop: names the snapshot has and the schema lacks, or the reverse);
+- every function, type, statistics object and default privilege (few, and cheap).
+
+No `pggit.live` row (a branch from before, a restore: the table is not dumped), or an
+'*' row (GRANT and REVOKE name no schema), means one full read. `read` returns the
+model and the rows it consumed; `settle` records the commit the schema now equals.
+"""
+
+from __future__ import annotations
+
+from . import data, identities
+from .catalog import load_schema
+from .model import KINDS, Schema
+from .quoting import text_array
+
+# the kinds read whole at every partial read, and the relation kinds read by name
+_WHOLE = ("functions", "types", "statistics", "default_privileges")
+_RELATIONS = ("tables", "views", "sequences")
+
+
+def read(db, branch: dict, snapshot) -> tuple[Schema, dict]:
+    """The branch's live model, and what `settle` needs to record it.
+
+    `snapshot(hash)` gives a commit's model (commits.snapshot; the caller's cache)."""
+    schema = branch["schema_name"]
+    base = db.query("SELECT commit_hash FROM pggit.live WHERE branch_id = $1::bigint", (branch["id"],))
+    touched = db.query("SELECT id, relation::text AS relation, object_type FROM pggit.touched "
+                       "WHERE schema_name = $1", (schema,))
+    state = {"ids": [t["id"] for t in touched]}
+    if not base or any(t["object_type"] == "*" for t in touched):
+        model = identities.attach(db, schema, load_schema(db, schema))
+    elif not touched:
+        model = snapshot(base[0]["commit_hash"]).copy()
+        state["unchanged"] = base[0]["commit_hash"]
+    else:
+        model = _patched(db, schema, snapshot(base[0]["commit_hash"]), touched)
+    model.rows = data.read(db, schema)
+    return model, state
+
+
+def settle(db, branch: dict, commit_hash: str, state: dict) -> None:
+    """The branch's schema equals `commit_hash`'s snapshot but for touched rows not in `state`."""
+    db.as_owner("DELETE FROM pggit.touched WHERE id = ANY ($1::bigint[])", (text_array(state["ids"]),))
+    db.as_owner("INSERT INTO pggit.live (branch_id, commit_hash) VALUES ($1::bigint, $2) "
+                "ON CONFLICT (branch_id) DO UPDATE SET commit_hash = excluded.commit_hash",
+                (branch["id"], commit_hash))
+
+
+def touch(db, schema: str, old: Schema, new: Schema) -> None:
+    """pggit changed `schema` from `old` to `new` itself (a merge): note what changed, as
+    the event triggers would (they leave out what names no schema, like GRANT)."""
+    names, small = set(), False
+    for kind in KINDS:
+        a, b = getattr(old, kind), getattr(new, kind)
+        for key in a.keys() | b.keys():
+            obj = a.get(key) or b.get(key)
+            if a.get(key) != b.get(key) or (kind == "tables" and a[key].columns != b[key].columns):
+                owner = _owner(obj)
+                small |= owner is None
+                names.add(owner)
+    rows = [n for n in names if n is not None] + ([None] if small else [])
+    if rows:
+        db.as_owner("INSERT INTO pggit.touched (schema_name, relation, object_type) "
+                    "SELECT $1, r, 'merge' FROM pg_catalog.unnest($2::text[]) AS r", (schema, text_array(rows)))
+
+
+def _patched(db, schema: str, base: Schema, touched: list[dict]) -> Schema:
+    """`base` with what `touched` names read again."""
+    now = {r["name"] for r in db.query(
+        "SELECT c.relname::text AS name FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "
+        "ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'v', 'm', 'S')", (schema,))}
+    known = {o.name for kind in _RELATIONS for o in getattr(base, kind).values()}
+    index_tables = {i.name: i.table for i in base.indexes.values()}
+    names = {index_tables.get(t["relation"], t["relation"]) if t["object_type"] == "index" else t["relation"]
+             for t in touched if t["relation"]}
+    gone = known - now
+    changed = names | gone
+    if any(t["relation"] is None for t in touched):
+        # a function or type renamed or changed: the definitions that name it read again
+        whole = load_schema(db, schema, [])
+        changed |= {key for kind in _WHOLE for key in getattr(base, kind).keys() ^ getattr(whole, kind).keys()}
+        changed |= {key for kind in _WHOLE for key, obj in getattr(whole, kind).items()
+                    if getattr(base, kind).get(key, obj) != obj}
+    names = (names | (now - known) | _dependents(base, changed)) & now
+    fresh = identities.attach(db, schema, load_schema(db, schema, sorted(names)), sorted(names))
+    return _replace(base, names | gone, fresh)
+
+
+_SCOPED = ("INDEX", "CONSTRAINT", "COLUMN", "TRIGGER", "POLICY", "RULE")
+_NAMED = ("MATERIALIZED VIEW", "TABLE", "VIEW", "SEQUENCE")
+
+
+def _key_owner(key: str) -> str | None:
+    """The relation a model key's object lives and dies with; None for the kinds read whole."""
+    for word in _NAMED:
+        if key.startswith(word + " "):
+            return key[len(word) + 1:]
+    for word in _SCOPED:
+        if key.startswith(word + " "):
+            return key[len(word) + 1:].split(".", 1)[0]
+    return None
+
+
+def _owner(obj) -> str | None:
+    """The relation a model object lives and dies with (comments and privileges: their target's)."""
+    if hasattr(obj, "target_type"):
+        if obj.target_type in _NAMED:
+            return obj.target_name
+        if obj.target_type in _SCOPED:
+            return getattr(obj, "target_table", None) or obj.target_name
+        return None
+    return _key_owner(obj.key)
+
+
+def _dependents(base: Schema, changed: set[str]) -> set[str]:
+    """Relations with an object whose definition names an object of `changed` (relation
+    names, or keys of functions and types): through the dependencies the catalog records,
+    and the names it keeps elsewhere (a sequence's owning table, a partition's parent)."""
+    out = {s.name for s in base.sequences.values() if s.owned_by_table in changed}
+    for table in base.tables.values():
+        parents = [table.partition_of or ""] + list(table.inherits or [])
+        if any(p.strip('"') in changed for p in parents):
+            out.add(table.name)
+    for key, refs in base.deps.items():
+        if any(ref in changed or _key_owner(ref) in changed for ref in refs):
+            owner = _key_owner(key)
+            if owner is not None:
+                out.add(owner)
+    return out
+
+
+def _replace(base: Schema, names: set[str], fresh: Schema) -> Schema:
+    """`base` less the objects of relations `names` and of the kinds read whole, plus `fresh`."""
+    out = Schema()
+    for kind in KINDS:
+        kept = {} if kind in _WHOLE else {k: o for k, o in getattr(base, kind).items()
+                                          if (owner := _owner(o)) is not None and owner not in names}
+        kept.update(getattr(fresh, kind))
+        setattr(out, kind, kept)
+    out.deps = {k: v for k, v in base.deps.items() if (owner := _key_owner(k)) is not None and owner not in names}
+    out.deps.update(fresh.deps)
+    return out
