@@ -779,8 +779,9 @@ COMMENT ON FUNCTION pggit._ddl_command_end(name, boolean) IS
   'pggit internal: what the ddl_command_end event trigger does: records DDL on tracked schemas, refreshes metadata, masks and lens';
 
 -- What a statement changed in branches pggit keeps live (pggit.live), for live.py: each
--- object as the relation it belongs to. Runs for pggit's own DDL too (a merge's).
-CREATE FUNCTION pggit._touched(internal boolean) RETURNS void
+-- object as the relation it belongs to. Not for pggit's own DDL: a merge notes what it
+-- changed itself, and a branch being created has no pggit.live row yet.
+CREATE FUNCTION pggit._touched() RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     -- a trigger, policy or rule names no schema of its own: its table's is the one
@@ -810,17 +811,15 @@ BEGIN
       LEFT JOIN pg_namespace n ON n.oid = r.relnamespace
       JOIN pggit.branches b ON b.schema_name = coalesce(n.nspname, t.schema_name)
      WHERE EXISTS (SELECT FROM pggit.live l WHERE l.branch_id = b.id);
-    -- GRANT and REVOKE name no schema (ALTER DEFAULT PRIVILEGES neither: read whole anyway);
-    -- pggit's own (a merge's) are noted by the merge itself, with what it changed
+    -- GRANT and REVOKE name no schema (ALTER DEFAULT PRIVILEGES neither: read whole anyway)
     INSERT INTO pggit.touched (schema_name, relation, object_type)
     SELECT b.schema_name, NULL, CASE WHEN cmd.command_tag = 'ALTER DEFAULT PRIVILEGES' THEN 'default privileges' ELSE '*' END
       FROM pggit.branches b JOIN pggit.live l ON l.branch_id = b.id,
            (SELECT DISTINCT c.command_tag FROM pg_event_trigger_ddl_commands() c
-             WHERE c.command_tag IN ('GRANT', 'REVOKE', 'ALTER DEFAULT PRIVILEGES')) cmd
-     WHERE NOT internal;
+             WHERE c.command_tag IN ('GRANT', 'REVOKE', 'ALTER DEFAULT PRIVILEGES')) cmd;
 END
 $$;
-COMMENT ON FUNCTION pggit._touched(boolean) IS
+COMMENT ON FUNCTION pggit._touched() IS
   'pggit internal: the ddl_command_end event trigger notes what a statement changed in branches (pggit.touched)';
 
 CREATE FUNCTION pggit._dropped() RETURNS void
@@ -849,15 +848,11 @@ COMMENT ON FUNCTION pggit._dropped() IS
 -- Every other DDL statement on tracked objects is recorded, a restore's too.
 CREATE FUNCTION pggit._on_ddl_command_end() RETURNS event_trigger
 LANGUAGE plpgsql AS $$
-DECLARE
-    internal boolean := pggit._internal();
 BEGIN
-    IF pg_catalog.to_regclass('pggit.live') IS NOT NULL THEN
-        PERFORM pggit._touched(internal);
+    IF pggit._internal() THEN
+        RETURN;  -- pggit's own DDL: a merge notes what it changed itself (live.touch)
     END IF;
-    IF internal THEN
-        RETURN;
-    END IF;
+    PERFORM pggit._touched();
     PERFORM pggit._ddl_command_end((pg_catalog.current_schemas(false))[1], pggit._restoring());
 END
 $$;
@@ -933,10 +928,10 @@ BEGIN
         RETURN;
     END IF;
     PERFORM pggit._forget_identities();
-    PERFORM pggit._dropped();
     IF pggit._internal() THEN
         RETURN;
     END IF;
+    PERFORM pggit._dropped();
     PERFORM pggit._sql_drop(tg_tag);
 END
 $$;

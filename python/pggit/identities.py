@@ -70,7 +70,7 @@ def note_added(db, relids: list[int]) -> None:
     the default that filled the table's rows (Django adds NOT NULL columns with a default
     and then drops it; a merge fills the target's rows the same way)."""
     schemas = db.query("SELECT DISTINCT schema_name::text AS s FROM pggit.identities "
-                       "WHERE relid = ANY ($1::oid[]) AND attnum = 0", (text_array(relids),))
+                       "WHERE relid = ANY (ARRAY(SELECT pg_catalog.unnest($1::oid[]))) AND attnum = 0", (text_array(relids),))
     for row in schemas:
         schema = row["s"]
         path = ", ".join(dict.fromkeys(["pg_catalog", ident(schema), ident(TRACKED_SCHEMA), "pg_temp"]))
