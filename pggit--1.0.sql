@@ -786,7 +786,11 @@ LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     -- a trigger, policy or rule names no schema of its own: its table's is the one
     INSERT INTO pggit.touched (schema_name, relation, object_type)
-    SELECT DISTINCT b.schema_name, r.relname, t.object_type
+    SELECT DISTINCT b.schema_name, x.relname, x.object_type
+      FROM (SELECT t.object_type, (SELECT r.relname FROM pg_class r WHERE r.oid = t.relid) AS relname,
+                   coalesce((SELECT n.nspname FROM pg_class r JOIN pg_namespace n ON n.oid = r.relnamespace
+                              WHERE r.oid = t.relid), t.schema_name) AS nsp
+      -- (scalar subqueries: an index probe each, where a join would plan a scan of pg_class)
       FROM (SELECT coalesce(cmd.object_type, '') AS object_type, cmd.schema_name,
                    CASE cmd.classid
                    WHEN 'pg_class'::regclass THEN  -- an index or an identity sequence: its table
@@ -806,10 +810,8 @@ BEGIN
                        (SELECT c.oid FROM pg_type y JOIN pg_class c ON c.oid = y.typrelid
                          WHERE y.oid = cmd.objid AND c.relkind <> 'c')
                    END AS relid
-              FROM pg_event_trigger_ddl_commands() cmd) t
-      LEFT JOIN pg_class r ON r.oid = t.relid
-      LEFT JOIN pg_namespace n ON n.oid = r.relnamespace
-      JOIN pggit.branches b ON b.schema_name = coalesce(n.nspname, t.schema_name)
+              FROM pg_event_trigger_ddl_commands() cmd) t) x
+      JOIN pggit.branches b ON b.schema_name = x.nsp
      WHERE EXISTS (SELECT FROM pggit.live l WHERE l.branch_id = b.id);
     -- GRANT and REVOKE name no schema (ALTER DEFAULT PRIVILEGES neither: read whole anyway)
     INSERT INTO pggit.touched (schema_name, relation, object_type)

@@ -47,9 +47,7 @@ def _parsed(db, commit_hash: str):
 
         rows = db.query("SELECT snapshot::text AS snapshot FROM pggit.commits WHERE hash = $1", (commit_hash,))
         model = Schema.from_json(rows[0]["snapshot"])
-        _PARSED[commit_hash] = (model, model.to_json())
-        while len(_PARSED) > _PARSED_KEEP:
-            del _PARSED[next(iter(_PARSED))]
+        _remember(commit_hash, model, model.to_json())
     return _PARSED[commit_hash]
 
 
@@ -80,7 +78,15 @@ def write(db, branch: dict, model, parents: list[str], message: str, snapshot_js
                 "ON CONFLICT (hash) DO NOTHING",
                 (digest, branch["id"], " ".join(parents), message, who["author"], who["at"], snapshot_json))
     set_head(db, branch, digest)
+    _remember(digest, model, snapshot_json)
     return digest
+
+
+def _remember(commit_hash: str, model, snapshot_json: str) -> None:
+    """Keep a commit just written as parsed: the next operation starts from it."""
+    _PARSED[commit_hash] = (model.copy(), snapshot_json)
+    while len(_PARSED) > _PARSED_KEEP:
+        del _PARSED[next(iter(_PARSED))]
 
 
 def set_head(db, branch: dict, digest: str) -> None:
