@@ -35,8 +35,7 @@ def attach(db, schema: str, model, relations: list[str] | None = None):
 def _read(db, schema: str, relations: list[str] | None = None) -> dict:
     """{(table, column or None): (identity, added_default)}"""
     names = None if relations is None else text_array(relations)
-    with db.local_settings(plan_cache_mode="force_custom_plan"):  # see load_schema
-        rows = db.query(filtered("identities", relations is not None), (schema, names))
+    rows = db.query(filtered("identities", relations is not None), (schema, names))
     return {(r["table_name"], r["column_name"]): (r["identity"], r["added_default"]) for r in rows}
 
 

@@ -18,19 +18,17 @@ model and the rows it consumed; `settle` records the commit the schema now equal
 from __future__ import annotations
 
 from . import data, identities
-from .catalog import load_schema
+from .catalog import WHOLE_KINDS, load_schema, sql
 from .model import KINDS, Schema
 from .quoting import text_array
 
-# the kinds read whole at every partial read, and the relation kinds read by name
-_WHOLE = ("functions", "types", "statistics", "default_privileges")
-_RELATIONS = ("tables", "views", "sequences")
+_RELATIONS = ("tables", "views", "sequences")  # the kinds read by name
 
 
 def read(db, branch: dict, snapshot) -> tuple[Schema, dict]:
     """The branch's live model, and what `settle` needs to record it.
 
-    `snapshot(hash)` gives a commit's model (commits.snapshot; the caller's cache)."""
+    `snapshot(hash)` gives a commit's model, not to be changed (commits' parsed cache)."""
     schema = branch["schema_name"]
     base = db.query("SELECT commit_hash FROM pggit.live WHERE branch_id = $1::bigint", (branch["id"],))
     touched = db.query("SELECT id, relation::text AS relation, object_type FROM pggit.touched "
@@ -75,9 +73,7 @@ def touch(db, schema: str, old: Schema, new: Schema) -> None:
 
 def _patched(db, schema: str, base: Schema, touched: list[dict]) -> Schema:
     """`base` with what `touched` names read again."""
-    now = {r["name"] for r in db.query(
-        "SELECT c.relname::text AS name FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "
-        "ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'v', 'm', 'S')", (schema,))}
+    now = {r["name"] for r in db.query(sql("relation_names"), (schema,))}
     known = {o.name for kind in _RELATIONS for o in getattr(base, kind).values()}
     index_tables = {i.name: i.table for i in base.indexes.values()}
     names = {index_tables.get(t["relation"], t["relation"]) if t["object_type"] == "index" else t["relation"]
@@ -87,8 +83,8 @@ def _patched(db, schema: str, base: Schema, touched: list[dict]) -> Schema:
     if any(t["relation"] is None for t in touched):
         # a function or type renamed or changed: the definitions that name it read again
         whole = load_schema(db, schema, [])
-        changed |= {key for kind in _WHOLE for key in getattr(base, kind).keys() ^ getattr(whole, kind).keys()}
-        changed |= {key for kind in _WHOLE for key, obj in getattr(whole, kind).items()
+        changed |= {key for kind in WHOLE_KINDS for key in getattr(base, kind).keys() ^ getattr(whole, kind).keys()}
+        changed |= {key for kind in WHOLE_KINDS for key, obj in getattr(whole, kind).items()
                     if getattr(base, kind).get(key, obj) != obj}
     names = (names | (now - known) | _dependents(base, changed)) & now
     fresh = identities.attach(db, schema, load_schema(db, schema, sorted(names)), sorted(names))
@@ -142,7 +138,7 @@ def _replace(base: Schema, names: set[str], fresh: Schema) -> Schema:
     """`base` less the objects of relations `names` and of the kinds read whole, plus `fresh`."""
     out = Schema()
     for kind in KINDS:
-        kept = {} if kind in _WHOLE else {k: o for k, o in getattr(base, kind).items()
+        kept = {} if kind in WHOLE_KINDS else {k: o for k, o in getattr(base, kind).items()
                                           if (owner := _owner(o)) is not None and owner not in names}
         kept.update(getattr(fresh, kind))
         setattr(out, kind, kept)

@@ -33,7 +33,8 @@ def sql(name: str) -> str:
 
 
 _ADDRESSED = ("depends", "comments")  # the queries over objects.sql, which takes $3
-_WHOLE = ("functions", "types", "statistics", "default_privileges")  # always read whole: $1 only
+# the kinds read whole at every read, partial ones too (few, and cheap): their queries take $1 only
+WHOLE_KINDS = ("functions", "types", "statistics", "default_privileges")
 
 
 @lru_cache(maxsize=None)
@@ -60,13 +61,12 @@ def load_schema(db, schema: str, relations: list[str] | None = None) -> Schema:
     and cheap to read); the dependencies they have are all there. None: everything.
     """
     path = ", ".join(dict.fromkeys(["pg_catalog", ident(schema), TRACKED_SCHEMA, "pg_temp"]))
-    # custom plans: a generic one would cast the names' array again for every row
-    with db.local_settings(search_path=path, plan_cache_mode="force_custom_plan"):
+    with db.local_settings(search_path=path):
         names = scope = None
         if relations is not None:
             names = text_array(sorted(relations))
             scope = text_array(sorted(set(relations) | {r["name"] for r in db.query(sql("referenced"), (schema, names))}))
-        params = {name: (schema,) if name in _WHOLE else (schema, names) for name in _LOADERS}
+        params = {name: (schema,) if name in WHOLE_KINDS else (schema, names) for name in _LOADERS}
         params.update({name: (schema, names, scope) for name in _ADDRESSED})
         rows = {name: db.query(_sql(name, relations is not None), params[name]) for name in _LOADERS}
     objects = []
