@@ -51,7 +51,7 @@ def test_metadata_starts_with_main_on_public(pg):
 
 
 @pytest.mark.parametrize("table", [
-    "branches", "commits", "versioned_objects", "ddl_log", "merge_history",
+    "branches", "commit_log", "objects", "versioned_objects", "ddl_log", "merge_history",
 ])
 def test_metadata_tables_are_kept_by_pg_dump(pg, table):
     dumped = scalar(pg, """

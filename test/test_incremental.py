@@ -5,7 +5,8 @@ migrations do (columns added, dropped, renamed and retyped; tables and indexes c
 renamed and dropped; constraints, views, comments, grants, enum values, functions and
 sequences), and after every statement the live model pggit reads from what changed
 must equal a full read of the catalog, byte for byte as a commit would store it. Now
-and then a commit moves the point the incremental read starts from.
+and then a commit moves the point the incremental read starts from, and its tree, cut
+from the parent's tree where things changed, must be the tree of a full read.
 """
 
 import json
@@ -15,7 +16,7 @@ import psycopg
 import pytest
 
 from conftest import scalar
-from pggit import commits, data, identities
+from pggit import commits, data, identities, trees
 from pggit.catalog import load_schema
 from pggit.db import PsycopgDb
 
@@ -115,7 +116,10 @@ def test_incremental_reads_equal_full_reads(pg, seed):
         incremental, full = commits.live_model(db, branch).to_json(), _full(db, branch).to_json()
         assert incremental == full, f"after {statement!r} on {name}: {_difference(incremental, full)}"
         if rnd.random() < 0.2:
-            pg.execute("SELECT pggit.commit(%s)", (f"step {k}",))
+            head = scalar(pg, "SELECT pggit.commit(%s)", (f"step {k}",))
+            # the tree built from the parent's (what changed) is the tree of a full read
+            tree = scalar(pg, "SELECT tree FROM pggit.commit_log WHERE hash = %s", (head,))
+            assert tree == trees.build(_full(db, branch))[0].root, f"tree after {statement!r} on {name}"
 
 
 def test_a_branch_without_changes_reads_nothing_of_its_schema(pg):

@@ -251,6 +251,13 @@ def status() -> list[dict]:
     return commits.status(server_db())
 
 
+@entry(check_session=False)
+def snapshot(tree) -> str:
+    from . import commits
+
+    return commits.read_tree(server_db(), tree)[0].to_json()
+
+
 @entry
 def merge_base(a, b) -> str | None:
     from . import commits

@@ -1,7 +1,8 @@
-"""Commits: content-addressed snapshots of a branch's schema model, and the graph they form.
+"""Commits: content-addressed trees of a branch's schema model, and the graph they form.
 
-A commit stores the branch's model as canonical JSON (`Schema.to_json`) and its hash is
-sha256 over that snapshot, the parent hashes, the author, the time and the message, as
+A commit names the tree of the branch's model (trees.py: blobs and trees in
+`pggit.objects`, shared with every commit whose content is the same) and its hash is
+sha256 over that tree's id, the parent hashes, the author, the time and the message, as
 in git: the same schema committed twice still gets two commits, and a commit's hash
 pins everything it says. `pggit.branches.head_commit_hash` is the branch's latest commit.
 """
@@ -9,10 +10,9 @@ pins everything it says. `pggit.branches.head_commit_hash` is the branch's lates
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 
-from . import branches, errors, live
+from . import branches, errors, live, trees
 from .errors import PggitError
 from .quoting import bind_self
 
@@ -35,20 +35,22 @@ def live_model(db, branch: dict):
     return live.read(db, branch, lambda digest: _parsed(db, digest)[0])[0]
 
 
-# Commits parsed in this session, newest last: {hash: (model, canonical JSON)}. A commit
-# never changes, so its hash is all a cached copy needs.
+# Commits parsed in this session, newest last: {hash: (model, tree)}. A commit never
+# changes, so its hash is all a cached copy needs.
 _PARSED: dict = {}
 _PARSED_KEEP = 8
 
 
 def _parsed(db, commit_hash: str):
     if commit_hash not in _PARSED:
-        from .model import Schema
-
-        rows = db.query("SELECT snapshot::text AS snapshot FROM pggit.commits WHERE hash = $1", (commit_hash,))
-        model = Schema.from_json(rows[0]["snapshot"])
-        _remember(commit_hash, model, model.to_json())
+        tree = db.query("SELECT tree FROM pggit.commit_log WHERE hash = $1", (commit_hash,))[0]["tree"]
+        _remember(commit_hash, *read_tree(db, tree))
     return _PARSED[commit_hash]
+
+
+def read_tree(db, tree: str):
+    """The model and tree stored under a tree id."""
+    return trees.load(db.query(trees.READ, (tree,)), tree)
 
 
 def snapshot(db, commit_hash: str | None):
@@ -60,31 +62,41 @@ def snapshot(db, commit_hash: str | None):
     return _parsed(db, commit_hash)[0].copy()
 
 
-def commit_hash(snapshot_json: str, parents: list[str], author: str, when: str, message: str) -> str:
+def commit_hash(tree: str, parents: list[str], author: str, when: str, message: str) -> str:
     """git's idea: the hash covers the content, where it came from, who, when and why."""
-    snap = hashlib.sha256(snapshot_json.encode()).hexdigest()
-    text = f"snapshot {snap}\nparents {' '.join(parents)}\nauthor {author}\ntime {when}\n\n{message}"
+    text = f"tree {tree}\nparents {' '.join(parents)}\nauthor {author}\ntime {when}\n\n{message}"
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def write(db, branch: dict, model, parents: list[str], message: str, snapshot_json: str | None = None) -> str:
+def store(db, model, parent_hash: str | None):
+    """The tree of `model`, its new objects written (cut against a parent commit's tree)."""
+    tree, new = trees.build(model, _parsed(db, parent_hash) if parent_hash else None)
+    if new:
+        db.as_owner("INSERT INTO pggit.objects (hash, kind, body) "
+                    "SELECT e.key, e.value OPERATOR(pg_catalog.->>) 0, e.value OPERATOR(pg_catalog.->>) 1 "
+                    "FROM pg_catalog.jsonb_each($1::jsonb) AS e ON CONFLICT (hash) DO NOTHING",
+                    (trees.payload(new),))
+    return tree
+
+
+def write(db, branch: dict, model, parents: list[str], message: str, tree=None) -> str:
     """Store a commit of `model` on `branch` and make it the branch's head."""
-    snapshot_json = snapshot_json or model.to_json()
+    tree = tree or store(db, model, parents[0] if parents else None)
     who = db.query("SELECT current_user::text AS author, to_char(clock_timestamp() AT TIME ZONE 'UTC', "
                    "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS at")[0]
-    digest = commit_hash(snapshot_json, parents, who["author"], who["at"], message)
-    db.as_owner("INSERT INTO pggit.commits (hash, branch_id, parents, message, author, \"timestamp\", snapshot) "
-                "VALUES ($1, $2::bigint, string_to_array($3, ' '), $4, $5::name, $6::timestamptz, $7::jsonb) "
+    digest = commit_hash(tree.root, parents, who["author"], who["at"], message)
+    db.as_owner("INSERT INTO pggit.commit_log (hash, branch_id, parents, message, author, \"timestamp\", tree) "
+                "VALUES ($1, $2::bigint, string_to_array($3, ' '), $4, $5::name, $6::timestamptz, $7) "
                 "ON CONFLICT (hash) DO NOTHING",
-                (digest, branch["id"], " ".join(parents), message, who["author"], who["at"], snapshot_json))
+                (digest, branch["id"], " ".join(parents), message, who["author"], who["at"], tree.root))
     set_head(db, branch, digest)
-    _remember(digest, model, snapshot_json)
+    _remember(digest, model, tree)
     return digest
 
 
-def _remember(commit_hash: str, model, snapshot_json: str) -> None:
-    """Keep a commit just written as parsed: the next operation starts from it."""
-    _PARSED[commit_hash] = (model.copy(), snapshot_json)
+def _remember(commit_hash: str, model, tree) -> None:
+    """Keep a commit as parsed: the next operation starts from it."""
+    _PARSED[commit_hash] = (model.copy(), tree)
     while len(_PARSED) > _PARSED_KEEP:
         del _PARSED[next(iter(_PARSED))]
 
@@ -98,14 +110,14 @@ def commit_if_changed(db, branch: dict, message: str):
     """The branch's head after committing what changed since it: (hash, live model)."""
     model, state = live.read(db, branch, lambda digest: _parsed(db, digest)[0])
     head = branch["head"]
-    if head is not None and state.get("unchanged") == head and _rows(model) == _rows(_parsed(db, head)[0]):
+    if head is not None and state.get("unchanged") == head and model.rows == _parsed(db, head)[0].rows:
         digest = head  # no DDL since the head, nor a row of what travels with the schema
     else:
-        snapshot_json = model.to_json()
-        if head is not None and _parsed(db, head)[1] == snapshot_json:
+        tree = store(db, model, head)
+        if head is not None and _parsed(db, head)[1].root == tree.root:
             digest = head
         else:
-            digest = write(db, branch, model, [head] if head else [], message, snapshot_json)
+            digest = write(db, branch, model, [head] if head else [], message, tree)
     if state["ids"] or state.get("unchanged") != digest:
         live.settle(db, branch, digest, state)
     return digest, model
@@ -133,10 +145,6 @@ def fork(db, parent_name: str, child_name: str) -> str:
     return head
 
 
-def _rows(model) -> str:
-    return json.dumps(model.rows, sort_keys=True)
-
-
 def commit_live(db, branch: dict, parents: list[str], message: str) -> str:
     """Commit the branch's schema as it is now, changed or not (a merge commit)."""
     model, state = live.read(db, branch, lambda digest: _parsed(db, digest)[0])
@@ -150,7 +158,7 @@ def resolve_commit(db, ref: str | None) -> str | None:
     if ref is not None and db.query("SELECT 1 FROM pggit.branches WHERE name = $1", (ref,)):
         return branch_with_head(db, ref)["head"]
     if ref is not None and _HEX.match(ref):
-        rows = db.query("SELECT hash FROM pggit.commits WHERE hash LIKE $1 || '%' LIMIT 2", (ref,))
+        rows = db.query("SELECT hash FROM pggit.commit_log WHERE hash LIKE $1 || '%' LIMIT 2", (ref,))
         if len(rows) == 1:
             return rows[0]["hash"]
         if rows:
@@ -174,10 +182,10 @@ _LOG = """
 WITH RECURSIVE walk(hash) AS (
     SELECT $1::text
     UNION
-    SELECT p FROM walk JOIN pggit.commits c USING (hash), unnest(c.parents) AS p
+    SELECT p FROM walk JOIN pggit.commit_log c USING (hash), unnest(c.parents) AS p
 )
 SELECT c.hash, c.parents, c.author::text AS author, c.message, c."timestamp"
-  FROM walk JOIN pggit.commits c USING (hash)
+  FROM walk JOIN pggit.commit_log c USING (hash)
  ORDER BY c."timestamp" DESC, c.hash
 """
 
@@ -191,9 +199,9 @@ def log(db, ref: str | None) -> list[dict]:
 
 _BASE = """
 WITH RECURSIVE
-a(hash) AS (SELECT $1::text UNION SELECT p FROM a JOIN pggit.commits c USING (hash), unnest(c.parents) AS p),
-b(hash) AS (SELECT $2::text UNION SELECT p FROM b JOIN pggit.commits c USING (hash), unnest(c.parents) AS p)
-SELECT c.hash FROM pggit.commits c JOIN a USING (hash) JOIN b USING (hash)
+a(hash) AS (SELECT $1::text UNION SELECT p FROM a JOIN pggit.commit_log c USING (hash), unnest(c.parents) AS p),
+b(hash) AS (SELECT $2::text UNION SELECT p FROM b JOIN pggit.commit_log c USING (hash), unnest(c.parents) AS p)
+SELECT c.hash FROM pggit.commit_log c JOIN a USING (hash) JOIN b USING (hash)
  ORDER BY c."timestamp" DESC, c.hash LIMIT 1
 """
 

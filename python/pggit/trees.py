@@ -1,0 +1,252 @@
+"""A commit's content as git keeps it: blobs and trees in `pggit.objects`, shared by
+every commit whose content did not change.
+
+A schema model is cut into bundles, one per *home*: a relation with everything that
+lives on it (columns, constraints, indexes, triggers, policies, rules, statistics, its
+comments and grants, its dependency entries), or one function, type or default
+privilege on its own, or one table's tracked rows. A bundle is a blob, written as
+canonical JSON without the fields that hold their default. Trees index the blobs: a
+tree with at most SPLIT homes names each home's blob; a bigger one splits into up to
+16 subtrees by the next hex digit of sha256(home), so where a home sits depends on its
+name alone. An object's id is sha256 over its kind and canonical text.
+
+A commit of one change therefore stores one blob and the trees on the path to it. The
+bundles are cut from the home a changed object had and the home it has, so a commit
+costs what changed since its parent (the parent's tree is parsed in the session).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from dataclasses import MISSING, dataclass, fields
+
+from .model import KINDS, Column, Schema, Sequence, Table, View
+
+SPLIT = 16
+
+# Objects hanging on a relation, by their key's object type (dependency keys name
+# objects only by key: their home is read off the key).
+_ON_RELATION = ("COLUMN ", "CONSTRAINT ", "INDEX ", "TRIGGER ", "RULE ", "POLICY ")
+_RELATIONS = ("TABLE ", "VIEW ", "MATERIALIZED VIEW ", "SEQUENCE ", "FOREIGN TABLE ")
+_RELATION_TARGETS = frozenset(r.strip() for r in _RELATIONS) | {"COLUMN"}
+
+
+def _defaults(cls) -> dict:
+    out = {}
+    for f in fields(cls):
+        if f.default is not MISSING:
+            out[f.name] = f.default
+        elif f.default_factory is not MISSING:
+            out[f.name] = f.default_factory()
+    return out
+
+
+_DEFAULTS = {cls: _defaults(cls) for cls in (*KINDS.values(), Column)}
+
+
+def _sparse(cls, data: dict) -> dict:
+    defaults = _DEFAULTS[cls]
+    return {k: v for k, v in data.items()
+            if k not in defaults or type(v) is not type(defaults[k]) or v != defaults[k]}
+
+
+def encode(obj) -> dict:
+    data = _sparse(type(obj), obj.to_dict())
+    if isinstance(obj, Table) and obj.columns:
+        data["columns"] = [_sparse(Column, c) for c in data["columns"]]
+    return data
+
+
+def decode(kind: str, data: dict):
+    klass = KINDS[kind]
+    if klass is Table:
+        data["columns"] = [Column(**c) for c in data.get("columns", [])]
+    return klass(**data)
+
+
+def home(obj) -> str:
+    for attr in ("table", "on_table", "target_table"):
+        relation = getattr(obj, attr, None)
+        if relation:
+            return "REL " + relation
+    if isinstance(obj, (Table, View, Sequence)):
+        return "REL " + obj.name
+    if getattr(obj, "target_type", None) in _RELATION_TARGETS:
+        return "REL " + obj.target_name
+    return obj.key
+
+
+def dep_home(key: str) -> str:
+    for prefix in _ON_RELATION:
+        if key.startswith(prefix):
+            return "REL " + key[len(prefix):].split(".", 1)[0]
+    for prefix in _RELATIONS:
+        if key.startswith(prefix):
+            return "REL " + key[len(prefix):]
+    return key
+
+
+def canonical(value) -> str:
+    # compact and sorted: json's C encoder, and one text for one value
+    return json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+
+def object_id(kind: str, text: str) -> str:
+    return hashlib.sha256(f"{kind} {text}".encode()).hexdigest()
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _place(name: str) -> str:
+    return hashlib.sha256(name.encode()).hexdigest()
+
+
+@dataclass
+class Tree:
+    """A commit's content: its root id, each home's blob id and entries, every id stored."""
+
+    root: str
+    blobs: dict    # home -> blob id
+    members: dict  # home -> frozenset of entries: ("o", kind, key), ("d", key), ("r", table)
+    stored: frozenset  # ids known to be in pggit.objects: this content's, and its parents' written here
+
+
+def _entries(model: Schema):
+    for kind in KINDS:
+        for key, obj in getattr(model, kind).items():
+            yield ("o", kind, key), home(obj)
+    for key in model.deps:
+        yield ("d", key), dep_home(key)
+    for table in model.rows:
+        yield ("r", table), "ROWS " + table
+
+
+def _bundle(model: Schema, entries) -> dict:
+    out: dict = {}
+    for entry in entries:
+        if entry[0] == "o":
+            out.setdefault("o", {}).setdefault(entry[1], {})[entry[2]] = encode(getattr(model, entry[1])[entry[2]])
+        elif entry[0] == "d":
+            out.setdefault("d", {})[entry[1]] = sorted(model.deps[entry[1]])
+        else:
+            out.setdefault("r", {})[entry[1]] = model.rows[entry[1]]
+    return out
+
+
+def _changed(old: Schema, new: Schema):
+    """Entries that differ between two models, with their home in each."""
+    for kind in KINDS:
+        a, b = getattr(old, kind), getattr(new, kind)
+        for key, obj in b.items():
+            was = a.get(key)
+            if was is not obj and (was is None or encode(was) != encode(obj)):
+                yield ("o", kind, key), home(was) if was is not None else None, home(obj)
+        for key, was in a.items():
+            if key not in b:
+                yield ("o", kind, key), home(was), None
+    for key in old.deps.keys() | new.deps.keys():
+        a, b = old.deps.get(key), new.deps.get(key)
+        if a is not b and (a is None or b is None or sorted(a) != sorted(b)):
+            yield ("d", key), dep_home(key) if a is not None else None, dep_home(key) if b is not None else None
+    for table in old.rows.keys() | new.rows.keys():
+        if canonical(old.rows.get(table)) != canonical(new.rows.get(table)):
+            place = "ROWS " + table
+            yield ("r", table), place if table in old.rows else None, place if table in new.rows else None
+
+
+def build(model: Schema, parent: tuple[Schema, Tree] | None = None) -> tuple[Tree, dict]:
+    """The tree of `model`, and the objects to store for it: {id: (kind, canonical text)}.
+
+    With `parent` (a model and its tree), only the homes of what changed are cut again."""
+    if parent is None:
+        members: dict = {}
+        for entry, place in _entries(model):
+            members.setdefault(place, set()).add(entry)
+        blobs: dict = {}
+        dirty = set(members)
+    else:
+        members, blobs, dirty = dict(parent[1].members), dict(parent[1].blobs), set()
+        for entry, was, now in _changed(parent[0], model):
+            for place, keep in ((was, False), (now, True)):
+                if place is None:
+                    continue
+                group = set(members.get(place, ()))
+                (group.add if keep else group.discard)(entry)
+                members[place] = group
+                dirty.add(place)
+    new: dict = {}
+    for place in dirty:
+        if not members.get(place):
+            members.pop(place, None)
+            blobs.pop(place, None)
+            continue
+        members[place] = frozenset(members[place])
+        text = canonical(_bundle(model, members[place]))
+        blobs[place] = object_id("blob", text)
+        new[blobs[place]] = ("blob", text)
+    root = _tree(sorted(blobs, key=_place), blobs, 0, new)
+    stored = (parent[1].stored if parent else frozenset()) | new.keys()
+    known = parent[1].stored if parent else frozenset()
+    return Tree(root, blobs, members, frozenset(stored)), {k: v for k, v in new.items() if k not in known}
+
+
+def _tree(places: list, blobs: dict, depth: int, out: dict) -> str:
+    """The id of the tree over `places` (sorted by their sha256), adding its nodes to `out`."""
+    if len(places) <= SPLIT:
+        body = {place: blobs[place] for place in places}
+    else:
+        body, start = {}, 0
+        for i in range(1, len(places) + 1):
+            if i == len(places) or _place(places[i])[depth] != _place(places[start])[depth]:
+                body[_place(places[start])[depth]] = _tree(places[start:i], blobs, depth + 1, out)
+                start = i
+    text = canonical(body)
+    digest = object_id("tree", text)
+    out[digest] = ("tree", text)
+    return digest
+
+
+def payload(objects: dict) -> str:
+    """`objects` as one JSON text for INSERT: {id: [kind, body text]}."""
+    return canonical({k: list(v) for k, v in objects.items()})
+
+
+# Every object a tree is made of, trees first, blobs' bodies as text.
+READ = """
+WITH RECURSIVE walk(hash) AS (
+    SELECT $1::text
+    UNION ALL
+    SELECT e.value FROM walk JOIN pggit.objects o USING (hash), pg_catalog.jsonb_each_text(o.body::pg_catalog.jsonb) AS e
+     WHERE o.kind OPERATOR(pg_catalog.=) 'tree'
+)
+SELECT o.hash, o.kind, o.body FROM walk JOIN pggit.objects o USING (hash)
+"""
+
+
+def load(rows: list[dict], root: str) -> tuple[Schema, Tree]:
+    """The model and tree of `root` from READ's rows."""
+    trees = {r["hash"]: json.loads(r["body"]) for r in rows if r["kind"] == "tree"}
+    bodies = {r["hash"]: r["body"] for r in rows if r["kind"] == "blob"}
+    blobs = {place: digest for body in trees.values() for place, digest in body.items() if digest in bodies}
+    model, members = Schema(), {}
+    for place, digest in blobs.items():
+        bundle = json.loads(bodies[digest])
+        entries = set()
+        for kind, items in bundle.get("o", {}).items():
+            for key, data in items.items():
+                getattr(model, kind)[key] = decode(kind, data)
+                entries.add(("o", kind, key))
+        for key, deps in bundle.get("d", {}).items():
+            model.deps[key] = deps
+            entries.add(("d", key))
+        for table, rows in bundle.get("r", {}).items():
+            model.rows[table] = rows
+            entries.add(("r", table))
+        members[place] = frozenset(entries)
+    for kind in KINDS:  # in key order, as a read from the catalog has them
+        setattr(model, kind, dict(sorted(getattr(model, kind).items())))
+    model.deps = dict(sorted(model.deps.items()))
+    if root not in trees:
+        raise LookupError(f"tree {root} is not in pggit.objects")
+    return model, Tree(root, blobs, members, frozenset(trees.keys() | bodies.keys()))

@@ -1,0 +1,83 @@
+"""Commits are trees of content-addressed objects (python/pggit/trees.py): a commit of one
+change stores one blob and the trees on the path to it, and content that comes back is
+stored once."""
+
+import hashlib
+
+from conftest import scalar
+from pggit import commits, trees
+from pggit.db import PsycopgDb
+
+# Enough relations that the root tree splits (more than trees.SPLIT homes).
+TABLES = 80
+SCHEMA = "".join(f"CREATE TABLE t{i} (id bigint PRIMARY KEY, name text NOT NULL);\n"
+                 f"CREATE INDEX t{i}_name ON t{i} (name);\n" for i in range(TABLES))
+
+NEW = "SELECT kind, count(*) FROM pggit.objects WHERE hash <> ALL (%s) GROUP BY kind ORDER BY kind"
+
+
+def _ids(pg) -> list[str]:
+    return [r[0] for r in pg.execute("SELECT hash FROM pggit.objects")]
+
+
+def _on_feature(pg, statement: str) -> str:
+    pg.execute("SELECT pggit.switch_branch('feature')")
+    pg.execute(statement)
+    digest = scalar(pg, "SELECT pggit.commit(%s)", (statement,))
+    pg.execute("SELECT pggit.switch_branch('main')")
+    return digest
+
+
+def test_a_one_change_commit_stores_one_blob_and_the_trees_on_its_path(pg):
+    pg.execute(SCHEMA)
+    pg.execute("SELECT pggit.init()")
+    pg.execute("SELECT pggit.create_branch('feature')")
+    assert scalar(pg, "SELECT count(*) FROM pggit.objects WHERE kind = 'tree'") > 1  # the root split
+    before = _ids(pg)
+    _on_feature(pg, "ALTER TABLE t7 ADD COLUMN note text")
+    new = dict(pg.execute(NEW, (before,)).fetchall())
+    assert new["blob"] == 1
+    assert 2 <= new["tree"] <= 3  # root, then one subtree per level down to t7's home
+    one = scalar(pg, "SELECT sum(pg_column_size(body)) FROM pggit.objects WHERE hash = ANY (%s)", (before,))
+    added = scalar(pg, "SELECT sum(pg_column_size(body)) FROM pggit.objects WHERE hash <> ALL (%s)", (before,))
+    assert added < one / 10
+
+
+def test_content_that_comes_back_is_stored_once(pg):
+    pg.execute(SCHEMA)
+    pg.execute("SELECT pggit.init()")
+    pg.execute("SELECT pggit.create_branch('feature')")
+    fork = scalar(pg, "SELECT head_commit_hash FROM pggit.branches WHERE name = 'feature'")
+    _on_feature(pg, "ALTER TABLE t3 ADD COLUMN note text")
+    before = _ids(pg)
+    back = _on_feature(pg, "ALTER TABLE t3 DROP COLUMN note")
+    assert back != fork  # a new commit ...
+    tree = "SELECT tree FROM pggit.commit_log WHERE hash = %s"
+    assert scalar(pg, tree, (back,)) == scalar(pg, tree, (fork,))  # ... of the fork's content
+    assert pg.execute(NEW, (before,)).fetchall() == []
+
+
+def test_every_object_is_named_by_the_hash_of_its_content(pg):
+    pg.execute(SCHEMA)
+    pg.execute("SELECT pggit.init()")
+    pg.execute("SELECT pggit.create_branch('feature')")
+    _on_feature(pg, "COMMENT ON TABLE t1 IS 'first'")
+    rows = pg.execute("SELECT hash, kind, body FROM pggit.objects").fetchall()
+    assert rows and all(h == hashlib.sha256(f"{kind} {body}".encode()).hexdigest() for h, kind, body in rows)
+
+
+def test_a_commit_reads_back_as_the_model_it_stored(pg):
+    """Read cold from pggit.objects (no session cache), a commit is the model pggit wrote,
+    and the snapshot column of pggit.commits is that model as one document."""
+    pg.execute(SCHEMA)
+    pg.execute("SELECT pggit.init()")
+    pg.execute("SELECT pggit.create_branch('feature')")
+    head = _on_feature(pg, "ALTER TABLE t5 RENAME COLUMN name TO title")
+    db = PsycopgDb(pg)
+    written = commits.live_model(db, commits.branch_with_head(db, "feature"))
+    tree = scalar(pg, "SELECT tree FROM pggit.commit_log WHERE hash = %s", (head,))
+    model, read = commits.read_tree(db, tree)
+    assert model.to_json() == written.to_json()
+    assert read.root == tree == trees.build(written)[0].root
+    snapshot = scalar(pg, "SELECT snapshot FROM pggit.commits WHERE hash = %s", (head,))
+    assert [c["name"] for t in snapshot["tables"] if t["name"] == "t5" for c in t["columns"]] == ["id", "title"]
