@@ -3,10 +3,15 @@ change stores one blob and the trees on the path to it, and content that comes b
 stored once."""
 
 import hashlib
+import random
+
+import psycopg
+import pytest
 
 from conftest import scalar
-from pggit import commits, trees
+from pggit import commits, merging, trees
 from pggit.db import PsycopgDb
+from pggit.merge import merge_models
 
 # Enough relations that the root tree splits (more than trees.SPLIT homes).
 TABLES = 80
@@ -81,3 +86,30 @@ def test_a_commit_reads_back_as_the_model_it_stored(pg):
     assert read.root == tree == trees.build(written)[0].root
     snapshot = scalar(pg, "SELECT snapshot FROM pggit.commits WHERE hash = %s", (head,))
     assert [c["name"] for t in snapshot["tables"] if t["name"] == "t5" for c in t["columns"]] == ["id", "title"]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_merging_what_differs_equals_merging_everything(pg, seed):
+    """A three-way merge looks only at homes whose blobs differ between the commits; on
+    random DDL on both sides it decides what a merge of the whole models decides."""
+    from test_incremental import SCHEMA as MIXED, _statements
+
+    pg.execute(MIXED)
+    pg.execute("SELECT pggit.init()")
+    pg.execute("SELECT pggit.create_branch('feature')")
+    rnd = random.Random(seed)
+    for k in range(24):
+        pg.execute("SELECT pggit.switch_branch(%s)", (rnd.choice(["feature", "main"]),))
+        try:
+            pg.execute(rnd.choice(_statements(rnd, k)))
+        except psycopg.Error:
+            pass
+    pg.execute("SELECT pggit.switch_branch('main')")
+    db = PsycopgDb(pg)
+    heads = [commits.commit_if_changed(db, commits.branch_with_head(db, b), "x")[0] for b in ("main", "feature")]
+    base = commits.merge_base_of(db, *heads)
+    for strategy in ("fail", "ours", "theirs"):
+        merged, found = merging.merge_commits(db, base, *heads, strategy)
+        whole, expected = merge_models(*(commits.snapshot(db, h) for h in (base, *heads)), strategy)
+        assert merged.to_json() == whole.to_json()
+        assert sorted(c.key for c in found) == sorted(c.key for c in expected)

@@ -32,7 +32,7 @@ def branch_with_head(db, name: str | None) -> dict:
 
 def live_model(db, branch: dict):
     """The branch's schema now (live.py reads only what changed since pggit last did)."""
-    return live.read(db, branch, lambda digest: _parsed(db, digest)[0])[0]
+    return live.read(db, branch, lambda digest: parsed(db, digest)[0])[0]
 
 
 # Commits parsed in this session, newest last: {hash: (model, tree)}. A commit never
@@ -41,7 +41,8 @@ _PARSED: dict = {}
 _PARSED_KEEP = 8
 
 
-def _parsed(db, commit_hash: str):
+def parsed(db, commit_hash: str):
+    """A commit's (model, tree), not to be changed: copy the model to change it."""
     if commit_hash not in _PARSED:
         tree = db.query("SELECT tree FROM pggit.commit_log WHERE hash = $1", (commit_hash,))[0]["tree"]
         _remember(commit_hash, *read_tree(db, tree))
@@ -59,7 +60,7 @@ def snapshot(db, commit_hash: str | None):
 
     if commit_hash is None:
         return Schema()
-    return _parsed(db, commit_hash)[0].copy()
+    return parsed(db, commit_hash)[0].copy()
 
 
 def commit_hash(tree: str, parents: list[str], author: str, when: str, message: str) -> str:
@@ -70,7 +71,7 @@ def commit_hash(tree: str, parents: list[str], author: str, when: str, message: 
 
 def store(db, model, parent_hash: str | None):
     """The tree of `model`, its new objects written (cut against a parent commit's tree)."""
-    tree, new = trees.build(model, _parsed(db, parent_hash) if parent_hash else None)
+    tree, new = trees.build(model, parsed(db, parent_hash) if parent_hash else None)
     if new:
         db.as_owner("INSERT INTO pggit.objects (hash, kind, body) "
                     "SELECT e.key, e.value OPERATOR(pg_catalog.->>) 0, e.value OPERATOR(pg_catalog.->>) 1 "
@@ -108,13 +109,13 @@ def set_head(db, branch: dict, digest: str) -> None:
 
 def commit_if_changed(db, branch: dict, message: str):
     """The branch's head after committing what changed since it: (hash, live model)."""
-    model, state = live.read(db, branch, lambda digest: _parsed(db, digest)[0])
+    model, state = live.read(db, branch, lambda digest: parsed(db, digest)[0])
     head = branch["head"]
-    if head is not None and state.get("unchanged") == head and model.rows == _parsed(db, head)[0].rows:
+    if head is not None and state.get("unchanged") == head and model.rows == parsed(db, head)[0].rows:
         digest = head  # no DDL since the head, nor a row of what travels with the schema
     else:
         tree = store(db, model, head)
-        if head is not None and _parsed(db, head)[1].root == tree.root:
+        if head is not None and parsed(db, head)[1].root == tree.root:
             digest = head
         else:
             digest = write(db, branch, model, [head] if head else [], message, tree)
@@ -147,7 +148,7 @@ def fork(db, parent_name: str, child_name: str) -> str:
 
 def commit_live(db, branch: dict, parents: list[str], message: str) -> str:
     """Commit the branch's schema as it is now, changed or not (a merge commit)."""
-    model, state = live.read(db, branch, lambda digest: _parsed(db, digest)[0])
+    model, state = live.read(db, branch, lambda digest: parsed(db, digest)[0])
     digest = write(db, branch, model, parents, message)
     live.settle(db, branch, digest, state)
     return digest

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 
-from . import branches, commits, data, errors, identities, live
+from . import branches, commits, data, errors, identities, live, trees
 from .diff import as_renamed, diff
 from .errors import PggitError
 from .merge import check_choices, merge_models
@@ -41,7 +41,7 @@ def merge(db, source: str, target: str | None, strategy: str | None, resolutions
         commits.set_head(db, tgt, src_head)
         return _record(db, src, tgt, heads, "fast_forward", src_head,
                        f"pggit: fast-forwarded {tgt['name']} to {src['name']} ({n} change(s) applied)")
-    merged, conflicts = merge_models(commits.snapshot(db, base), ours, theirs, strategy, resolutions)
+    merged, conflicts = merge_commits(db, base, tgt_head, src_head, strategy, resolutions)
     if conflicts:
         return _record(db, src, tgt, heads, "conflicts", None, _conflict_message(src, tgt, conflicts),
                        conflicts)
@@ -49,6 +49,15 @@ def merge(db, source: str, target: str | None, strategy: str | None, resolutions
     digest = commits.commit_live(db, tgt, [tgt_head, src_head], f"merge {src['name']} into {tgt['name']}")
     return _record(db, src, tgt, {**heads, "merge_commit": digest}, "merged", digest,
                    f"pggit: merged {src['name']} into {tgt['name']} ({n} change(s) applied)")
+
+
+def merge_commits(db, base: str, ours: str, theirs: str, strategy: str = "fail", resolutions=None):
+    """merge_models over three commits, given only what is not the same in all three
+    (their trees name it); everything else is taken as it is on our side."""
+    (b, b_tree), (o, o_tree), (t, t_tree) = (commits.parsed(db, h) for h in (base, ours, theirs))
+    keys, tables = trees.keys_in(trees.differing(b_tree, o_tree, t_tree), b_tree, o_tree, t_tree)
+    part, found = merge_models(*(trees.only(m, keys, tables) for m in (b, o, t)), strategy, resolutions)
+    return trees.overlay(o, keys, tables, part), found
 
 
 def conflicts(db, source: str, target: str | None) -> list[dict]:

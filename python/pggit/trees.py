@@ -250,3 +250,44 @@ def load(rows: list[dict], root: str) -> tuple[Schema, Tree]:
     if root not in trees:
         raise LookupError(f"tree {root} is not in pggit.objects")
     return model, Tree(root, blobs, members, frozenset(trees.keys() | bodies.keys()))
+
+
+# --- what differs between commits ---------------------------------------------------------
+
+def differing(*content: Tree) -> set[str]:
+    """The homes whose blob is not the same in every one of `content`."""
+    homes = set().union(*(t.blobs.keys() for t in content))
+    return {h for h in homes if len({t.blobs.get(h) for t in content}) > 1}
+
+
+def keys_in(homes: set[str], *content: Tree) -> tuple[set[str], set[str]]:
+    """The model keys and the tables of rows that live in `homes`, in any of `content`."""
+    keys, tables = set(), set()
+    for t in content:
+        for home_ in homes:
+            for entry in t.members.get(home_, ()):
+                (tables if entry[0] == "r" else keys).add(entry[-1])
+    return keys, tables
+
+
+def only(model: Schema, keys: set[str], tables: set[str]) -> Schema:
+    """The part of `model` made of these keys (objects and their dependencies) and tables' rows."""
+    out = Schema(deps={k: model.deps[k] for k in keys if k in model.deps},
+                 rows={t: model.rows[t] for t in tables if t in model.rows})
+    for kind in KINDS:
+        objects = getattr(model, kind)
+        setattr(out, kind, {k: objects[k] for k in keys if k in objects})
+    return out
+
+
+def overlay(model: Schema, keys: set[str], tables: set[str], part: Schema) -> Schema:
+    """`model` with what these keys and tables hold replaced by `part`, in key order."""
+    out = Schema(deps={k: v for k, v in model.deps.items() if k not in keys},
+                 rows={t: r for t, r in model.rows.items() if t not in tables})
+    out.deps.update(part.deps)
+    out.rows.update(part.rows)
+    for kind in KINDS:
+        merged = {k: o for k, o in getattr(model, kind).items() if k not in keys}
+        merged.update(getattr(part, kind))
+        setattr(out, kind, dict(sorted(merged.items())))
+    return out
