@@ -367,7 +367,9 @@ BEGIN
              WHERE a.mode IN ('i', 'b', 'v')) AS names
       INTO p FROM pg_proc pr WHERE pr.oid = impl;
     call := format('pggit.%I(%s)', '_' || name || '_impl', coalesce(p.names, ''));
-    EXECUTE format($f$CREATE FUNCTION pggit.%I(%s) RETURNS %s LANGUAGE plpgsql %s AS %L$f$,
+    -- jit off: pggit's catalog queries are planned at costs that turn JIT on, and
+    -- compiling them took longer than running them (0.4 s of 0.5 s for one at 1,000 tables)
+    EXECUTE format($f$CREATE FUNCTION pggit.%I(%s) RETURNS %s LANGUAGE plpgsql %s SET jit = off AS %L$f$,
                    name, p.arguments, p.result, CASE p.provolatile WHEN 's' THEN 'STABLE' ELSE '' END,
                    format($body$
 DECLARE

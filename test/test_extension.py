@@ -85,3 +85,15 @@ def test_drop_extension_leaves_the_users_objects(pg):
     assert scalar(pg, "SELECT count(*) FROM pg_extension WHERE extname = 'plpython3u'") == 1
     pg.execute("CREATE EXTENSION pggit")
     assert scalar(pg, "SELECT pggit.version()") is not None
+
+
+def test_api_functions_run_without_jit(pg):
+    """pggit's catalog queries are costed high enough to be JIT-compiled, which took longer
+    than running them: every API function around a Python body turns JIT off."""
+    rows = pg.execute("""
+        SELECT p.proname, p.proconfig FROM pg_proc p
+        WHERE p.pronamespace = 'pggit'::regnamespace AND p.prolang = (SELECT oid FROM pg_language WHERE lanname = 'plpgsql')
+          AND EXISTS (SELECT 1 FROM pg_proc i WHERE i.pronamespace = p.pronamespace AND i.proname = '_' || p.proname || '_impl')
+    """).fetchall()
+    assert len(rows) > 20
+    assert all("jit=off" in (config or []) for _, config in rows), [name for name, config in rows if "jit=off" not in (config or [])]
