@@ -47,7 +47,7 @@ def read(db, branch: dict, snapshot) -> tuple[Schema, dict]:
 
 def settle(db, branch: dict, commit_hash: str, state: dict) -> None:
     """The branch's schema equals `commit_hash`'s snapshot but for touched rows not in `state`."""
-    db.as_owner("DELETE FROM pggit.touched WHERE id = ANY (ARRAY(SELECT pg_catalog.unnest($1::bigint[])))", (text_array(state["ids"]),))
+    db.as_owner("DELETE FROM pggit.touched WHERE id = ANY (SELECT pg_catalog.unnest($1::bigint[]))", (text_array(state["ids"]),))
     db.as_owner("INSERT INTO pggit.live (branch_id, commit_hash) VALUES ($1::bigint, $2) "
                 "ON CONFLICT (branch_id) DO UPDATE SET commit_hash = excluded.commit_hash",
                 (branch["id"], commit_hash))

@@ -32,7 +32,7 @@ SELECT c.relname AS table_name,
   LEFT JOIN pg_collation co ON co.oid OPERATOR(pg_catalog.=) a.attcollation
   LEFT JOIN pg_namespace cn ON cn.oid OPERATOR(pg_catalog.=) co.collnamespace
  WHERE n.nspname OPERATOR(pg_catalog.=) $1::name
-   AND ($2::text[] IS NULL OR c.relname OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT pg_catalog.unnest($2::text[]::name[]))))
+   AND ($2::text[] IS NULL OR c.relname OPERATOR(pg_catalog.=) ANY (SELECT pg_catalog.unnest($2::text[]::name[])))
    AND c.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['r', 'p']::"char"[])
    AND a.attnum OPERATOR(pg_catalog.>) 0
    AND NOT a.attisdropped

@@ -21,5 +21,5 @@ SELECT c.relname::text AS table_name,
   FROM pg_class c
  WHERE c.relnamespace OPERATOR(pg_catalog.=) $1::regnamespace
    AND c.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['r', 'p']::"char"[])
-   AND c.relname OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT pg_catalog.unnest($2::name[])))
+   AND c.relname OPERATOR(pg_catalog.=) ANY (SELECT pg_catalog.unnest($2::name[]))
  ORDER BY 1

@@ -24,10 +24,10 @@ WITH live AS (
 )
 INSERT INTO pggit.identities AS i (schema_name, relid, attnum, table_name, column_name, identity)
 SELECT $1::name, l.relid, l.attnum, l.table_name, l.column_name,
-       coalesce((SELECT g.identity FROM gone g
-                  WHERE g.table_name = l.table_name AND g.column_name IS NOT DISTINCT FROM l.column_name),
-                pg_catalog.nextval('pggit.identity_seq'))
+       coalesce(g.identity, pg_catalog.nextval('pggit.identity_seq'))
   FROM live l
+  -- a join the planner can hash ('' is no column's name), not a subquery per row
+  LEFT JOIN gone g ON g.table_name = l.table_name AND coalesce(g.column_name, '') = coalesce(l.column_name, '')
  WHERE NOT EXISTS (SELECT 1 FROM pggit.identities x
                     WHERE x.relid = l.relid AND x.attnum = l.attnum AND x.schema_name = $1::name)
 ON CONFLICT (relid, attnum) DO UPDATE  -- a row another schema left behind for a reused OID

@@ -38,7 +38,7 @@ WITH main AS (
       FROM pg_class c
      WHERE c.relnamespace = (SELECT oid FROM main)
        AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'i', 'I')
-       AND ($3::text[] IS NULL OR c.relname = ANY (ARRAY(SELECT pg_catalog.unnest($3::text[]::name[]))))
+       AND ($3::text[] IS NULL OR c.relname = ANY (SELECT pg_catalog.unnest($3::text[]::name[])))
        AND NOT pggit._member('pg_catalog.pg_class'::regclass, c.oid)
 ), main_functions AS (
     SELECT p.proname AS name, p.prokind = 'p' AS is_procedure,
@@ -83,7 +83,7 @@ WITH main AS (
                               ', ' ORDER BY a.attnum)
               FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) AS detail
       FROM branch b JOIN pg_class c ON c.relnamespace = b.mask AND c.relkind = 'v'
-     WHERE $3::text[] IS NULL OR c.relname = ANY (ARRAY(SELECT pg_catalog.unnest($3::text[]::name[])))
+     WHERE $3::text[] IS NULL OR c.relname = ANY (SELECT pg_catalog.unnest($3::text[]::name[]))
     UNION ALL
     SELECT b.mask_name, 'function', pg_catalog.format('%I(%s)', p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid)), NULL
       FROM branch b JOIN pg_proc p ON p.pronamespace = b.mask AND $3::text[] IS NULL

@@ -25,8 +25,8 @@ SELECT classid, objid, objsubid, object_type, table_name, name, rel,
       LEFT JOIN pg_constraint k ON k.conindid OPERATOR(pg_catalog.=) c.oid AND k.conrelid OPERATOR(pg_catalog.=) x.indrelid
                                AND k.contype OPERATOR(pg_catalog.=) ANY (ARRAY['p', 'u', 'x']::"char"[])
      WHERE n.nspname OPERATOR(pg_catalog.=) $1::name AND c.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['r', 'p', 'v', 'm', 'S', 'i', 'I', 'c']::"char"[])
-       AND ($3::text[] IS NULL OR c.relname OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT pg_catalog.unnest($3::text[]::name[]))) OR c.relkind OPERATOR(pg_catalog.=) 'c'
-            OR t.relname OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT pg_catalog.unnest($3::text[]::name[]))))
+       AND ($3::text[] IS NULL OR c.relname OPERATOR(pg_catalog.=) ANY (SELECT pg_catalog.unnest($3::text[]::name[])) OR c.relkind OPERATOR(pg_catalog.=) 'c'
+            OR t.relname OPERATOR(pg_catalog.=) ANY (SELECT pg_catalog.unnest($3::text[]::name[])))
     UNION ALL
     SELECT 'pg_catalog.pg_class'::regclass, c.oid, a.attnum,
            CASE WHEN c.relkind OPERATOR(pg_catalog.=) 'v' THEN 'VIEW' WHEN c.relkind OPERATOR(pg_catalog.=) 'm' THEN 'MATERIALIZED VIEW'
@@ -38,14 +38,14 @@ SELECT classid, objid, objsubid, object_type, table_name, name, rel,
       JOIN pg_class c ON c.oid OPERATOR(pg_catalog.=) a.attrelid
       JOIN pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
      WHERE n.nspname OPERATOR(pg_catalog.=) $1::name AND a.attnum OPERATOR(pg_catalog.>) 0 AND c.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['r', 'p', 'v', 'm', 'c']::"char"[])
-       AND ($3::text[] IS NULL OR c.relname OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT pg_catalog.unnest($3::text[]::name[]))) OR c.relkind OPERATOR(pg_catalog.=) 'c')
+       AND ($3::text[] IS NULL OR c.relname OPERATOR(pg_catalog.=) ANY (SELECT pg_catalog.unnest($3::text[]::name[])) OR c.relkind OPERATOR(pg_catalog.=) 'c')
     UNION ALL
     SELECT 'pg_catalog.pg_attrdef'::regclass, d.oid, 0, 'COLUMN', c.relname, a.attname, c.relname
       FROM pg_attrdef d
       JOIN pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) d.adrelid AND a.attnum OPERATOR(pg_catalog.=) d.adnum
       JOIN pg_class c ON c.oid OPERATOR(pg_catalog.=) d.adrelid
       JOIN pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
-     WHERE n.nspname OPERATOR(pg_catalog.=) $1::name AND ($3::text[] IS NULL OR c.relname OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT pg_catalog.unnest($3::text[]::name[]))))
+     WHERE n.nspname OPERATOR(pg_catalog.=) $1::name AND ($3::text[] IS NULL OR c.relname OPERATOR(pg_catalog.=) ANY (SELECT pg_catalog.unnest($3::text[]::name[])))
     UNION ALL
     SELECT 'pg_catalog.pg_constraint'::regclass, k.oid, 0,
            CASE WHEN k.conrelid OPERATOR(pg_catalog.<>) 0 THEN 'CONSTRAINT' ELSE 'DOMAIN' END,
@@ -54,7 +54,7 @@ SELECT classid, objid, objsubid, object_type, table_name, name, rel,
       JOIN pg_namespace n ON n.oid OPERATOR(pg_catalog.=) k.connamespace
       LEFT JOIN pg_class c ON c.oid OPERATOR(pg_catalog.=) k.conrelid
       LEFT JOIN pg_type t ON t.oid OPERATOR(pg_catalog.=) k.contypid
-     WHERE n.nspname OPERATOR(pg_catalog.=) $1::name AND ($3::text[] IS NULL OR c.relname OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT pg_catalog.unnest($3::text[]::name[]))) OR k.conrelid OPERATOR(pg_catalog.=) 0)
+     WHERE n.nspname OPERATOR(pg_catalog.=) $1::name AND ($3::text[] IS NULL OR c.relname OPERATOR(pg_catalog.=) ANY (SELECT pg_catalog.unnest($3::text[]::name[])) OR k.conrelid OPERATOR(pg_catalog.=) 0)
     UNION ALL
     SELECT 'pg_catalog.pg_type'::regclass, t.oid, 0,
            CASE WHEN r.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['r', 'p']::"char"[]) THEN 'TABLE'
@@ -69,7 +69,7 @@ SELECT classid, objid, objsubid, object_type, table_name, name, rel,
       JOIN pg_namespace n ON n.oid OPERATOR(pg_catalog.=) b.typnamespace
       LEFT JOIN pg_class r ON r.oid OPERATOR(pg_catalog.=) b.typrelid
      WHERE n.nspname OPERATOR(pg_catalog.=) $1::name
-       AND ($3::text[] IS NULL OR r.relname OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT pg_catalog.unnest($3::text[]::name[]))) OR r.oid IS NULL OR r.relkind OPERATOR(pg_catalog.=) 'c')
+       AND ($3::text[] IS NULL OR r.relname OPERATOR(pg_catalog.=) ANY (SELECT pg_catalog.unnest($3::text[]::name[])) OR r.oid IS NULL OR r.relkind OPERATOR(pg_catalog.=) 'c')
     UNION ALL
     SELECT 'pg_catalog.pg_proc'::regclass, p.oid, 0,
            CASE p.prokind WHEN 'p' THEN 'PROCEDURE' WHEN 'a' THEN 'AGGREGATE' ELSE 'FUNCTION' END,
@@ -82,13 +82,13 @@ SELECT classid, objid, objsubid, object_type, table_name, name, rel,
       FROM pg_trigger g
       JOIN pg_class c ON c.oid OPERATOR(pg_catalog.=) g.tgrelid
       JOIN pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
-     WHERE n.nspname OPERATOR(pg_catalog.=) $1::name AND ($3::text[] IS NULL OR c.relname OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT pg_catalog.unnest($3::text[]::name[]))))
+     WHERE n.nspname OPERATOR(pg_catalog.=) $1::name AND ($3::text[] IS NULL OR c.relname OPERATOR(pg_catalog.=) ANY (SELECT pg_catalog.unnest($3::text[]::name[])))
     UNION ALL
     SELECT 'pg_catalog.pg_policy'::regclass, p.oid, 0, 'POLICY', c.relname, p.polname, c.relname
       FROM pg_policy p
       JOIN pg_class c ON c.oid OPERATOR(pg_catalog.=) p.polrelid
       JOIN pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
-     WHERE n.nspname OPERATOR(pg_catalog.=) $1::name AND ($3::text[] IS NULL OR c.relname OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT pg_catalog.unnest($3::text[]::name[]))))
+     WHERE n.nspname OPERATOR(pg_catalog.=) $1::name AND ($3::text[] IS NULL OR c.relname OPERATOR(pg_catalog.=) ANY (SELECT pg_catalog.unnest($3::text[]::name[])))
     UNION ALL
     SELECT 'pg_catalog.pg_rewrite'::regclass, w.oid, 0,
            CASE WHEN w.rulename OPERATOR(pg_catalog.<>) '_RETURN' THEN 'RULE'
@@ -98,7 +98,7 @@ SELECT classid, objid, objsubid, object_type, table_name, name, rel,
       FROM pg_rewrite w
       JOIN pg_class c ON c.oid OPERATOR(pg_catalog.=) w.ev_class
       JOIN pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
-     WHERE n.nspname OPERATOR(pg_catalog.=) $1::name AND ($3::text[] IS NULL OR c.relname OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT pg_catalog.unnest($3::text[]::name[]))))
+     WHERE n.nspname OPERATOR(pg_catalog.=) $1::name AND ($3::text[] IS NULL OR c.relname OPERATOR(pg_catalog.=) ANY (SELECT pg_catalog.unnest($3::text[]::name[])))
        AND (c.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['v', 'm']::"char"[]) OR w.rulename OPERATOR(pg_catalog.<>) '_RETURN')
     UNION ALL
     SELECT 'pg_catalog.pg_statistic_ext'::regclass, s.oid, 0, 'STATISTICS', NULL, s.stxname, NULL

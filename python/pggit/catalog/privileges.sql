@@ -13,7 +13,7 @@ SELECT o.object_type, o.name, o.column_name,
                                                     c.relowner))) AS acl
       FROM pg_class c JOIN pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
      WHERE n.nspname OPERATOR(pg_catalog.=) $1::name
-       AND ($2::text[] IS NULL OR c.relname OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT pg_catalog.unnest($2::text[]::name[]))))
+       AND ($2::text[] IS NULL OR c.relname OPERATOR(pg_catalog.=) ANY (SELECT pg_catalog.unnest($2::text[]::name[])))
        AND c.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['r', 'p', 'v', 'm', 'S']::"char"[])
     UNION ALL
     SELECT 'COLUMN', 'pg_catalog.pg_class'::regclass, c.oid, c.relname, a.attname, c.relowner, pg_catalog.aclexplode(a.attacl)
@@ -21,7 +21,7 @@ SELECT o.object_type, o.name, o.column_name,
       JOIN pg_class c ON c.oid OPERATOR(pg_catalog.=) a.attrelid
       JOIN pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
      WHERE n.nspname OPERATOR(pg_catalog.=) $1::name
-       AND ($2::text[] IS NULL OR c.relname OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT pg_catalog.unnest($2::text[]::name[]))))
+       AND ($2::text[] IS NULL OR c.relname OPERATOR(pg_catalog.=) ANY (SELECT pg_catalog.unnest($2::text[]::name[])))
        AND a.attacl IS NOT NULL AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped
     UNION ALL
     SELECT CASE p.prokind WHEN 'p' THEN 'PROCEDURE' WHEN 'a' THEN 'AGGREGATE' ELSE 'FUNCTION' END, 'pg_catalog.pg_proc'::regclass, p.oid,

@@ -6,7 +6,7 @@ WITH nsp AS (
 ), own AS (
     SELECT c.oid FROM pg_class c
      WHERE c.relnamespace OPERATOR(pg_catalog.=) (SELECT oid FROM nsp)
-       AND c.relname OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT pg_catalog.unnest($2::text[]::name[])))
+       AND c.relname OPERATOR(pg_catalog.=) ANY (SELECT pg_catalog.unnest($2::text[]::name[]))
 ), addresses (classid, objid) AS (
     SELECT 'pg_catalog.pg_class'::regclass, own.oid FROM own
     UNION ALL

@@ -8,7 +8,7 @@ SELECT c.relname AS table_name,
   JOIN pg_class c ON c.oid OPERATOR(pg_catalog.=) t.tgrelid
   JOIN pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
  WHERE n.nspname OPERATOR(pg_catalog.=) $1::name
-   AND ($2::text[] IS NULL OR c.relname OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT pg_catalog.unnest($2::text[]::name[]))))
+   AND ($2::text[] IS NULL OR c.relname OPERATOR(pg_catalog.=) ANY (SELECT pg_catalog.unnest($2::text[]::name[])))
    AND NOT t.tgisinternal
    AND t.tgparentid OPERATOR(pg_catalog.=) 0
  ORDER BY c.relname, t.tgname

@@ -7,7 +7,7 @@ SELECT c.relname AS name,
   FROM pg_class c
   JOIN pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
  WHERE n.nspname OPERATOR(pg_catalog.=) $1::name
-   AND ($2::text[] IS NULL OR c.relname OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT pg_catalog.unnest($2::text[]::name[]))))
+   AND ($2::text[] IS NULL OR c.relname OPERATOR(pg_catalog.=) ANY (SELECT pg_catalog.unnest($2::text[]::name[])))
    AND c.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['v', 'm']::"char"[])
    AND NOT EXISTS (SELECT 1 FROM pg_depend e
                     WHERE e.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::regclass AND e.objid OPERATOR(pg_catalog.=) c.oid AND e.deptype OPERATOR(pg_catalog.=) 'e')
