@@ -32,7 +32,7 @@ def branch_with_head(db, name: str | None) -> dict:
 
 def live_model(db, branch: dict):
     """The branch's schema now (live.py reads only what changed since pggit last did)."""
-    return live.read(db, branch, lambda digest: parsed(db, digest)[0])[0]
+    return live.read(db, branch, lambda digest: parsed(db, digest))[0]
 
 
 # Commits parsed in this session, newest last: {hash: (model, tree)}. A commit never
@@ -109,7 +109,7 @@ def set_head(db, branch: dict, digest: str) -> None:
 
 def commit_if_changed(db, branch: dict, message: str):
     """The branch's head after committing what changed since it: (hash, live model)."""
-    model, state = live.read(db, branch, lambda digest: parsed(db, digest)[0])
+    model, state = live.read(db, branch, lambda digest: parsed(db, digest))
     head = branch["head"]
     if head is not None and state.get("unchanged") == head and model.rows == parsed(db, head)[0].rows:
         digest = head  # no DDL since the head, nor a row of what travels with the schema
@@ -148,7 +148,7 @@ def fork(db, parent_name: str, child_name: str) -> str:
 
 def commit_live(db, branch: dict, parents: list[str], message: str) -> str:
     """Commit the branch's schema as it is now, changed or not (a merge commit)."""
-    model, state = live.read(db, branch, lambda digest: parsed(db, digest)[0])
+    model, state = live.read(db, branch, lambda digest: parsed(db, digest))
     digest = write(db, branch, model, parents, message)
     live.settle(db, branch, digest, state)
     return digest

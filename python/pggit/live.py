@@ -17,6 +17,8 @@ model and the rows it consumed; `settle` records the commit the schema now equal
 
 from __future__ import annotations
 
+import functools
+
 from . import data, identities
 from .catalog import WHOLE_KINDS, load_schema, sql
 from .model import KINDS, Schema
@@ -25,10 +27,10 @@ from .quoting import text_array
 _RELATIONS = ("tables", "views", "sequences")  # the kinds read by name
 
 
-def read(db, branch: dict, snapshot) -> tuple[Schema, dict]:
+def read(db, branch: dict, parsed) -> tuple[Schema, dict]:
     """The branch's live model, and what `settle` needs to record it.
 
-    `snapshot(hash)` gives a commit's model, not to be changed (commits' parsed cache)."""
+    `parsed(hash)` gives a commit's model and tree, not to be changed (commits' cache)."""
     schema = branch["schema_name"]
     base = db.query("SELECT commit_hash FROM pggit.live WHERE branch_id = $1::bigint", (branch["id"],))
     touched = db.query("SELECT id, relation::text AS relation, object_type FROM pggit.touched "
@@ -37,10 +39,10 @@ def read(db, branch: dict, snapshot) -> tuple[Schema, dict]:
     if not base or any(t["object_type"] == "*" for t in touched):
         model = identities.attach(db, schema, load_schema(db, schema))
     elif not touched:
-        model = snapshot(base[0]["commit_hash"]).copy()
+        model = parsed(base[0]["commit_hash"])[0].copy()
         state["unchanged"] = base[0]["commit_hash"]
     else:
-        model = _patched(db, schema, snapshot(base[0]["commit_hash"]), touched)
+        model = _patched(db, schema, *parsed(base[0]["commit_hash"]), touched)
     model.rows = data.read(db, schema)
     return model, state
 
@@ -71,7 +73,7 @@ def touch(db, schema: str, old: Schema, new: Schema) -> None:
                     "SELECT $1, r, 'merge' FROM pg_catalog.unnest($2::text[]) AS r", (schema, text_array(rows)))
 
 
-def _patched(db, schema: str, base: Schema, touched: list[dict]) -> Schema:
+def _patched(db, schema: str, base: Schema, tree, touched: list[dict]) -> Schema:
     """`base` with what `touched` names read again."""
     now = {r["name"] for r in db.query(sql("relation_names"), (schema,))}
     known = {o.name for kind in _RELATIONS for o in getattr(base, kind).values()}
@@ -88,13 +90,14 @@ def _patched(db, schema: str, base: Schema, touched: list[dict]) -> Schema:
                     if getattr(base, kind).get(key, obj) != obj}
     names = (names | (now - known) | _dependents(base, changed)) & now
     fresh = identities.attach(db, schema, load_schema(db, schema, sorted(names)), sorted(names))
-    return _replace(base, names | gone, fresh)
+    return _replace(base, tree, names | gone, fresh)
 
 
 _SCOPED = ("INDEX", "CONSTRAINT", "COLUMN", "TRIGGER", "POLICY", "RULE")
 _NAMED = ("MATERIALIZED VIEW", "TABLE", "VIEW", "SEQUENCE")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _key_owner(key: str) -> str | None:
     """The relation a model key's object lives and dies with; None for the kinds read whole."""
     for word in _NAMED:
@@ -134,14 +137,22 @@ def _dependents(base: Schema, changed: set[str]) -> set[str]:
     return out
 
 
-def _replace(base: Schema, names: set[str], fresh: Schema) -> Schema:
-    """`base` less the objects of relations `names` and of the kinds read whole, plus `fresh`."""
-    out = Schema()
+def _replace(base: Schema, tree, names: set[str], fresh: Schema) -> Schema:
+    """`base` less the objects of relations `names` and of the kinds read whole, plus `fresh`.
+
+    `tree` (base's, trees.py) lists what lives in each relation's home: what to take out
+    is found there, not by a pass over the whole model."""
+    out = base.copy()
+    homes = [h for h in tree.members if not h.startswith(("REL ", "ROWS "))]  # functions, types, ...
+    for home in homes + [f"REL {name}" for name in names]:
+        for entry in tree.members.get(home, ()):
+            if entry[0] == "o":
+                getattr(out, entry[1]).pop(entry[2], None)
+            elif entry[0] == "d":
+                out.deps.pop(entry[1], None)
+    for kind in WHOLE_KINDS:
+        setattr(out, kind, {})
     for kind in KINDS:
-        kept = {} if kind in WHOLE_KINDS else {k: o for k, o in getattr(base, kind).items()
-                                          if (owner := _owner(o)) is not None and owner not in names}
-        kept.update(getattr(fresh, kind))
-        setattr(out, kind, kept)
-    out.deps = {k: v for k, v in base.deps.items() if (owner := _key_owner(k)) is not None and owner not in names}
+        getattr(out, kind).update(getattr(fresh, kind))
     out.deps.update(fresh.deps)
     return out
