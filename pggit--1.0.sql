@@ -750,7 +750,7 @@ BEGIN
         -- ALTER TABLE renamed the table if its name is not the one versioned_objects knows
         renamed := cmd.command_tag = 'ALTER TABLE' AND cmd.object_type = 'table' AND NOT EXISTS (
             SELECT FROM pggit.versioned_objects v
-             WHERE v.branch_id = branch.id AND v.object_type = 'TABLE' AND v.object_name = rel);
+             WHERE v.branch_id = branch.id AND v.object_type = 'TABLE' AND v.object_name = rel::text COLLATE pg_catalog."default");  -- as the index has it
         IF renamed THEN
             renames := array_append(renames, cmd.schema_name);
         END IF;
