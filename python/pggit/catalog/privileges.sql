@@ -15,6 +15,7 @@ SELECT o.object_type, o.name, o.column_name,
      WHERE n.nspname OPERATOR(pg_catalog.=) $1::name
        AND ($2::text[] IS NULL OR c.relname OPERATOR(pg_catalog.=) ANY (SELECT pg_catalog.unnest($2::text[]::name[])))
        AND c.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['r', 'p', 'v', 'm', 'S']::"char"[])
+       AND c.relacl IS NOT NULL  -- a relation's default grants its owner alone: nothing to read
     UNION ALL
     SELECT 'COLUMN', 'pg_catalog.pg_class'::regclass, c.oid, c.relname, a.attname, c.relowner, pg_catalog.aclexplode(a.attacl)
       FROM pg_attribute a
