@@ -32,7 +32,7 @@ def sql(name: str) -> str:
     return (_HERE / f"{name}.sql").read_text()
 
 
-_ADDRESSED = ("depends", "comments")  # the queries over objects.sql, which takes $3
+_ADDRESSED = ("depends", "comments")  # the queries over objects.sql (which takes $3), run as one: _addressed
 # the kinds read whole at every read, partial ones too (few, and cheap): their queries take $1 only
 WHOLE_KINDS = ("functions", "types", "statistics", "default_privileges")
 
@@ -49,13 +49,6 @@ def filtered(name: str, partial: bool) -> str:
         text = text.replace("$2::text[] IS NULL OR ", "").replace("$3::text[] IS NULL OR ", "")
     word = "false" if partial else "true"
     return text.replace("$2::text[] IS NULL", word).replace("$3::text[] IS NULL", word)
-
-
-def _sql(name: str, partial: bool) -> str:
-    text = filtered(name, partial)
-    if name in _ADDRESSED:
-        text = f"WITH objects AS (\n{filtered('objects', partial)}\n)\n{text}"
-    return text
 
 
 @lru_cache(maxsize=None)
@@ -84,11 +77,14 @@ def load_schema(db, schema: str, relations: list[str] | None = None) -> Schema:
         if relations is not None:
             names = text_array(sorted(relations))
             scope = text_array(sorted(set(relations) | {r["name"] for r in db.query(sql("referenced"), (schema, names))}))
-        rows = {name: db.query(_sql(name, relations is not None), (schema,) if name in WHOLE_KINDS else (schema, names))
+        rows = {name: db.query(filtered(name, relations is not None), (schema,) if name in WHOLE_KINDS else (schema, names))
                 for name in _LOADERS if name not in _ADDRESSED}
         rows.update({name: [] for name in _ADDRESSED})
-        for r in db.query(_addressed(relations is not None), (schema, names, scope)):
-            rows[r["query"]].append(r)
+        # hash joins over the address book: it has no index, and a misestimate (a branch
+        # new to the planner's statistics) made nested loops over it quadratic (27 s)
+        with db.local_settings(enable_nestloop="off"):
+            for r in db.query(_addressed(relations is not None), (schema, names, scope)):
+                rows[r["query"]].append(r)
     objects = []
     for name, loader in _LOADERS.items():
         objects.extend(loader(rows[name], schema, rows))
