@@ -225,6 +225,10 @@ def test_metadata_cannot_be_forged(pg, server):
         for statement in ("INSERT INTO pggit.branches (name, schema_name) VALUES ('stale', 'accounting')",
                           "UPDATE pggit.branches SET schema_name = 'accounting' WHERE name = 'main'",
                           "DELETE FROM pggit.commits",
+                          # a commit's content: a forged blob would be read as the schema
+                          "UPDATE pggit.objects SET body = '{}'",
+                          "INSERT INTO pggit.objects (hash, kind, body) VALUES (repeat('0', 64), 'tree', '{}')",
+                          "UPDATE pggit.commit_log SET tree = repeat('0', 64)",
                           "INSERT INTO pggit.ddl_log (branch_name, command_tag, role_name) VALUES ('main', 'x', 'postgres')"):
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 mallory.execute(statement)
