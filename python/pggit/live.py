@@ -17,9 +17,7 @@ model and the rows it consumed; `settle` records the commit the schema now equal
 
 from __future__ import annotations
 
-import functools
-
-from . import data, identities
+from . import data, identities, trees
 from .catalog import WHOLE_KINDS, load_schema, sql
 from .model import KINDS, Schema
 from .quoting import text_array
@@ -93,31 +91,19 @@ def _patched(db, schema: str, base: Schema, tree, touched: list[dict]) -> Schema
     return _replace(base, tree, names | gone, fresh)
 
 
-_SCOPED = ("INDEX", "CONSTRAINT", "COLUMN", "TRIGGER", "POLICY", "RULE")
-_NAMED = ("MATERIALIZED VIEW", "TABLE", "VIEW", "SEQUENCE")
+def _relation(home: str) -> str | None:
+    """The relation a home (trees.py) is; None for a function's, a type's, ... (read whole)."""
+    return home[4:] if home.startswith("REL ") else None
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def _key_owner(key: str) -> str | None:
-    """The relation a model key's object lives and dies with; None for the kinds read whole."""
-    for word in _NAMED:
-        if key.startswith(word + " "):
-            return key[len(word) + 1:]
-    for word in _SCOPED:
-        if key.startswith(word + " "):
-            return key[len(word) + 1:].split(".", 1)[0]
-    return None
+    """The relation a model key's object lives and dies with."""
+    return _relation(trees.dep_home(key))
 
 
 def _owner(obj) -> str | None:
     """The relation a model object lives and dies with (comments and privileges: their target's)."""
-    if hasattr(obj, "target_type"):
-        if obj.target_type in _NAMED:
-            return obj.target_name
-        if obj.target_type in _SCOPED:
-            return getattr(obj, "target_table", None) or obj.target_name
-        return None
-    return _key_owner(obj.key)
+    return _relation(trees.home(obj))
 
 
 def _dependents(base: Schema, changed: set[str]) -> set[str]:

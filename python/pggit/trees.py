@@ -78,6 +78,7 @@ def home(obj) -> str:
     return obj.key
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def dep_home(key: str) -> str:
     for prefix in _ON_RELATION:
         if key.startswith(prefix):
@@ -247,8 +248,6 @@ def load(rows: list[dict], root: str) -> tuple[Schema, Tree]:
     for kind in KINDS:  # in key order, as a read from the catalog has them
         setattr(model, kind, dict(sorted(getattr(model, kind).items())))
     model.deps = dict(sorted(model.deps.items()))
-    if root not in trees:
-        raise LookupError(f"tree {root} is not in pggit.objects")
     return model, Tree(root, blobs, members, frozenset(trees.keys() | bodies.keys()))
 
 
