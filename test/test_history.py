@@ -113,3 +113,9 @@ def test_merging_what_differs_equals_merging_everything(pg, seed):
         whole, expected = merge_models(*(commits.snapshot(db, h) for h in (base, *heads)), strategy)
         assert merged.to_json() == whole.to_json()
         assert sorted(c.key for c in found) == sorted(c.key for c in expected)
+
+
+def test_a_tree_that_is_not_stored_is_a_pggit_error(pg):
+    pg.execute("SELECT pggit.init()")
+    with pytest.raises(psycopg.errors.UndefinedObject, match="^pggit: no tree"):
+        pg.execute("SELECT pggit._snapshot(repeat('0', 64))")

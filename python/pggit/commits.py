@@ -51,7 +51,12 @@ def parsed(db, commit_hash: str):
 
 def read_tree(db, tree: str):
     """The model and tree stored under a tree id."""
-    return trees.load(db.query(trees.READ, (tree,)), tree)
+    rows = db.query(trees.READ, (tree,))
+    if not any(r["hash"] == tree and r["kind"] == "tree" for r in rows):
+        raise PggitError(f"no tree {tree!r} in pggit.objects",
+                         hint="A commit's tree is pggit.commit_log.tree; SELECT hash FROM pggit.log(); lists the commits.",
+                         sqlstate=errors.UNDEFINED_OBJECT)
+    return trees.load(rows, tree)
 
 
 def snapshot(db, commit_hash: str | None):

@@ -1,5 +1,6 @@
 -- Privileges granted on objects of one schema, owners' own privileges left out.
--- A NULL acl reads as the built-in default (acldefault), so both spellings compare equal.
+-- A NULL acl reads as the built-in default (acldefault): a function's and a type's grant to PUBLIC, a
+-- relation's to its owner alone (so a relation without an ACL has nothing to read).
 SELECT o.object_type, o.name, o.column_name,
        (o.acl).privilege_type AS privilege,
        CASE WHEN (o.acl).grantee OPERATOR(pg_catalog.=) 0 THEN 'PUBLIC' ELSE pg_catalog.pg_get_userbyid((o.acl).grantee)::text END AS grantee,
@@ -9,8 +10,7 @@ SELECT o.object_type, o.name, o.column_name,
                           WHEN c.relkind OPERATOR(pg_catalog.=) 'm' THEN 'MATERIALIZED VIEW' ELSE 'TABLE' END AS object_type,
            'pg_catalog.pg_class'::regclass AS classid, c.oid AS objid,
            c.relname::text AS name, NULL::text AS column_name, c.relowner AS owner,
-           pg_catalog.aclexplode(coalesce(c.relacl, pg_catalog.acldefault(CASE WHEN c.relkind OPERATOR(pg_catalog.=) 'S' THEN 's' ELSE 'r' END::"char",
-                                                    c.relowner))) AS acl
+           pg_catalog.aclexplode(c.relacl) AS acl
       FROM pg_class c JOIN pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
      WHERE n.nspname OPERATOR(pg_catalog.=) $1::name
        AND ($2::text[] IS NULL OR c.relname OPERATOR(pg_catalog.=) ANY (SELECT pg_catalog.unnest($2::text[]::name[])))
