@@ -43,7 +43,7 @@ def sync(db, schema: str) -> None:
     """After DDL on `schema`: identities for new tables and columns, names kept current."""
     # hash joins: a branch's schema is new to the planner's statistics, which then
     # expects one row of each side and nests loops over both (70 s at 1,000 tables)
-    with db.local_settings(enable_nestloop="off"):
+    with db.local_settings(enable_nestloop="off", jit="off"):  # (jit: see catalog.load_schema)
         db.as_owner(sql("identities_sync"), (schema,))
 
 

@@ -72,7 +72,9 @@ def load_schema(db, schema: str, relations: list[str] | None = None) -> Schema:
     and cheap to read); the dependencies they have are all there. None: everything.
     """
     path = ", ".join(dict.fromkeys(["pg_catalog", ident(schema), TRACKED_SCHEMA, "pg_temp"]))
-    with db.local_settings(search_path=path):
+    # jit off on every path here (event triggers' too, not only the API's): these queries
+    # are costed high enough for JIT, whose compiling took longer than running them (1.2 s)
+    with db.local_settings(search_path=path, jit="off"):
         names = scope = None
         if relations is not None:
             names = text_array(sorted(relations))
@@ -80,9 +82,10 @@ def load_schema(db, schema: str, relations: list[str] | None = None) -> Schema:
         rows = {name: db.query(filtered(name, relations is not None), (schema,) if name in WHOLE_KINDS else (schema, names))
                 for name in _LOADERS if name not in _ADDRESSED}
         rows.update({name: [] for name in _ADDRESSED})
-        # hash joins over the address book: it has no index, and a misestimate (a branch
-        # new to the planner's statistics) made nested loops over it quadratic (27 s)
-        with db.local_settings(enable_nestloop="off"):
+        # A full read: hash joins over the address book; it has no index, and a
+        # misestimate (a branch new to the planner's statistics) made nested loops over it
+        # quadratic (27 s). A partial one looks up each object it reads by index.
+        with db.local_settings(enable_nestloop="on" if relations is not None else "off"):
             for r in db.query(_addressed(relations is not None), (schema, names, scope)):
                 rows[r["query"]].append(r)
     objects = []

@@ -1,12 +1,27 @@
 -- Dependencies between objects of one schema, as (key, ref) pairs of model keys.
 -- Prefixed with `WITH objects AS (objects.sql)` by the loader. $2 (text[]): only
 -- what these relations' objects (and every function, type and statistics object) depend on.
-SELECT DISTINCT a.key, b.key AS ref
-  FROM pg_depend d
-  JOIN objects a ON a.classid OPERATOR(pg_catalog.=) d.classid AND a.objid OPERATOR(pg_catalog.=) d.objid AND a.objsubid OPERATOR(pg_catalog.=) d.objsubid
-  JOIN objects b ON b.classid OPERATOR(pg_catalog.=) d.refclassid AND b.objid OPERATOR(pg_catalog.=) d.refobjid AND b.objsubid OPERATOR(pg_catalog.=) d.refobjsubid
- WHERE d.deptype OPERATOR(pg_catalog.=) ANY (ARRAY['n', 'a']::"char"[])
-   AND ($2::text[] IS NULL OR a.rel IS NULL OR a.rel OPERATOR(pg_catalog.=) ANY (SELECT pg_catalog.unnest($2::text[]::name[])))
-   AND a.key OPERATOR(pg_catalog.<>) b.key
-   AND NOT (a.object_type OPERATOR(pg_catalog.=) 'SEQUENCE' AND b.object_type OPERATOR(pg_catalog.=) 'COLUMN')
+WITH links AS (
+    -- a full read: every object's dependencies, all of pg_depend joined at once
+    SELECT a.key, a.object_type, d.refclassid, d.refobjid, d.refobjsubid
+      FROM pg_depend d
+      JOIN objects a ON a.classid OPERATOR(pg_catalog.=) d.classid AND a.objid OPERATOR(pg_catalog.=) d.objid AND a.objsubid OPERATOR(pg_catalog.=) d.objsubid
+     WHERE $2::text[] IS NULL AND d.deptype OPERATOR(pg_catalog.=) ANY (ARRAY['n', 'a']::"char"[])
+    UNION ALL
+    -- a partial one: each object read looked up by pg_depend's index (OFFSET 0 keeps
+    -- the planner from turning it into the join above, which reads all of pg_depend)
+    SELECT a.key, a.object_type, d.refclassid, d.refobjid, d.refobjsubid
+      FROM objects a
+     CROSS JOIN LATERAL (
+           SELECT d.refclassid, d.refobjid, d.refobjsubid FROM pg_depend d
+            WHERE d.classid OPERATOR(pg_catalog.=) a.classid AND d.objid OPERATOR(pg_catalog.=) a.objid
+              AND d.objsubid OPERATOR(pg_catalog.=) a.objsubid AND d.deptype OPERATOR(pg_catalog.=) ANY (ARRAY['n', 'a']::"char"[])
+           OFFSET 0) d
+     WHERE NOT ($2::text[] IS NULL) AND (a.rel IS NULL OR a.rel OPERATOR(pg_catalog.=) ANY (SELECT pg_catalog.unnest($2::text[]::name[])))
+)
+SELECT DISTINCT l.key, b.key AS ref
+  FROM links l
+  JOIN objects b ON b.classid OPERATOR(pg_catalog.=) l.refclassid AND b.objid OPERATOR(pg_catalog.=) l.refobjid AND b.objsubid OPERATOR(pg_catalog.=) l.refobjsubid
+ WHERE l.key OPERATOR(pg_catalog.<>) b.key
+   AND NOT (l.object_type OPERATOR(pg_catalog.=) 'SEQUENCE' AND b.object_type OPERATOR(pg_catalog.=) 'COLUMN')
  ORDER BY 1, 2

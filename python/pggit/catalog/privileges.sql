@@ -42,6 +42,7 @@ SELECT o.object_type, o.name, o.column_name,
             OR (t.typtype OPERATOR(pg_catalog.=) 'c' AND (SELECT relkind FROM pg_class WHERE oid OPERATOR(pg_catalog.=) t.typrelid) OPERATOR(pg_catalog.=) 'c'))
   ) AS o
  WHERE (o.acl).grantee OPERATOR(pg_catalog.<>) o.owner
-   AND NOT EXISTS (SELECT 1 FROM pg_depend e
-                    WHERE e.classid OPERATOR(pg_catalog.=) o.classid AND e.objid OPERATOR(pg_catalog.=) o.objid AND e.deptype OPERATOR(pg_catalog.=) 'e')
+   AND NOT EXISTS (SELECT 1 FROM pg_depend e  -- an extension's member (by the index on what is referenced: few rows)
+                    WHERE e.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_extension'::regclass
+                      AND e.classid OPERATOR(pg_catalog.=) o.classid AND e.objid OPERATOR(pg_catalog.=) o.objid AND e.deptype OPERATOR(pg_catalog.=) 'e')
  ORDER BY 1, 2, 3, 4, 5

@@ -24,8 +24,9 @@ WITH nsp AS (
     UNION ALL
     SELECT 'pg_catalog.pg_proc'::regclass, p.oid FROM pg_proc p WHERE p.pronamespace OPERATOR(pg_catalog.=) (SELECT oid FROM nsp)
     UNION ALL
-    SELECT 'pg_catalog.pg_type'::regclass, t.oid FROM pg_type t
+    SELECT 'pg_catalog.pg_type'::regclass, t.oid FROM pg_type t  -- not arrays: they depend on nothing of their own
      WHERE t.typnamespace OPERATOR(pg_catalog.=) (SELECT oid FROM nsp) AND t.typrelid OPERATOR(pg_catalog.=) 0
+       AND NOT (t.typelem OPERATOR(pg_catalog.<>) 0 AND t.typsubscript OPERATOR(pg_catalog.=) 'pg_catalog.array_subscript_handler'::regproc)
     UNION ALL
     SELECT 'pg_catalog.pg_constraint'::regclass, k.oid FROM pg_constraint k
      WHERE k.connamespace OPERATOR(pg_catalog.=) (SELECT oid FROM nsp) AND k.contypid OPERATOR(pg_catalog.<>) 0
@@ -46,8 +47,11 @@ WITH nsp AS (
                (SELECT w.ev_class FROM pg_rewrite w WHERE w.oid OPERATOR(pg_catalog.=) d.refobjid)
            END AS relid
       FROM addresses a
-      JOIN pg_depend d ON d.classid OPERATOR(pg_catalog.=) a.classid AND d.objid OPERATOR(pg_catalog.=) a.objid
-     WHERE d.deptype OPERATOR(pg_catalog.=) ANY (ARRAY['n', 'a']::"char"[])
+     CROSS JOIN LATERAL (  -- by pg_depend's index, per object (OFFSET 0: not a join over all of pg_depend)
+           SELECT d.refclassid, d.refobjid FROM pg_depend d
+            WHERE d.classid OPERATOR(pg_catalog.=) a.classid AND d.objid OPERATOR(pg_catalog.=) a.objid
+              AND d.deptype OPERATOR(pg_catalog.=) ANY (ARRAY['n', 'a']::"char"[])
+           OFFSET 0) d
 )
 SELECT DISTINCT c.relname::text AS name
   FROM refs JOIN pg_class c ON c.oid OPERATOR(pg_catalog.=) refs.relid
