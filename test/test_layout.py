@@ -322,6 +322,41 @@ def test_a_masked_name_is_missing_for_other_roles_too(server, repo):
         repo.execute(f"DROP ROLE {role}")
 
 
+def mask_contents(conn, branch):
+    return conn.execute("""
+        SELECT c.relname::text, pg_get_viewdef(c.oid) FROM pg_class c
+         WHERE c.relnamespace = (SELECT pggit._mask_schema(schema_name) FROM pggit.branches WHERE name = %s)::regnamespace
+        ORDER BY 1""", (branch,)).fetchall()
+
+
+def test_a_merge_into_main_masks_what_it_made_on_every_other_branch(server, repo):
+    """A merge brings only the stand-ins of what it changed in line: the same masks as
+    bringing every stand-in in line would give."""
+    repo.execute("SELECT pggit.create_branch('other')")
+    feature = on_branch(server, repo, "feature")
+    try:
+        feature.execute("CREATE TABLE later (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, note text)")
+        feature.execute("CREATE INDEX later_note ON later (note)")
+        feature.execute("ALTER TABLE counters ADD COLUMN step int")
+        feature.execute("DROP TABLE legacy")
+    finally:
+        feature.close()
+    repo.execute("SELECT pggit.merge('feature', 'main')")
+    merged = mask_contents(repo, "other")
+    names = [name for name, _ in merged]
+    assert {"later", "later_pkey", "later_note", "later_id_seq"} <= set(names)
+    assert "legacy" not in names
+    repo.execute("CREATE TABLE probe (); DROP TABLE probe")  # main's DDL: every stand-in in line
+    assert mask_contents(repo, "other") == merged
+    conn = on_branch(server, repo, "other")
+    try:
+        with pytest.raises(psycopg.errors.UndefinedTable):
+            conn.execute("SELECT * FROM later")
+        assert conn.execute("SELECT * FROM legacy").fetchall() == [(1, "old")]  # its own copy
+    finally:
+        conn.close()
+
+
 def test_the_diff_never_sees_masks(repo):
     repo.execute("CREATE TABLE later (id int)")
     repo.execute("DROP TABLE pggit_branch_feature.legacy")

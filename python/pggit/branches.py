@@ -166,13 +166,14 @@ def record_objects(db, schema: str) -> None:
     db.as_owner(sql("branch_record_objects"), (schema,))
 
 
-def refresh(db, schema: str, tables=None) -> None:
+def refresh(db, schema: str, tables=None, relations=None) -> None:
     """After the objects of a branch's schema changed: versioned_objects, masks, lens.
 
     `tables`: main's tables whose lens views may have changed (None: any).
+    `relations`: the only relations (by name) that came, went or changed (None: any).
     """
     record_objects(db, schema)
-    masks.sync(db, None if schema == TRACKED_SCHEMA else [schema])
+    masks.sync(db, None if schema == TRACKED_SCHEMA else [schema], relations)
     lens.regenerate(db, tables)
 
 

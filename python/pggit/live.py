@@ -18,7 +18,7 @@ model and the rows it consumed; `settle` records the commit the schema now equal
 from __future__ import annotations
 
 from . import data, identities, trees
-from .catalog import WHOLE_KINDS, load_schema, sql
+from .catalog import WHOLE_KINDS, filtered, load_schema
 from .model import KINDS, Schema
 from .quoting import text_array
 
@@ -53,19 +53,36 @@ def settle(db, branch: dict, commit_hash: str, state: dict) -> None:
                 (branch["id"], commit_hash))
 
 
-def touch(db, schema: str, old: Schema, new: Schema) -> None:
-    """pggit changed `schema` from `old` to `new` itself (a merge): note what changed, as
-    the event triggers would (they leave out what names no schema, like GRANT)."""
+def changed(old: Schema, new: Schema) -> tuple[set[str], bool]:
+    """What pggit's own change from `old` to `new` (a merge) touched: the names in pg_class
+    it changed, made or dropped (relations, old and new names, and the indexes and
+    identity sequences that came or went with them), and whether a function, type,
+    statistics object or default privilege changed too (or an identity sequence's name
+    is unknown: a snapshot from before pggit kept it)."""
     names, small = set(), False
     for kind in KINDS:
         a, b = getattr(old, kind), getattr(new, kind)
         for key in a.keys() | b.keys():
-            obj = a.get(key) or b.get(key)
-            if a.get(key) != b.get(key) or (kind == "tables" and a[key].columns != b[key].columns):
-                owner = _owner(obj)
-                small |= owner is None
-                names.add(owner)
-    rows = [n for n in names if n is not None] + ([None] if small else [])
+            before, after = a.get(key), b.get(key)
+            if before == after and not (kind == "tables" and before.columns != after.columns):
+                continue
+            owner = _owner(before or after)
+            small |= owner is None
+            names.add(owner)
+            if kind in ("indexes", "constraints"):  # a constraint's index has its name
+                names.add((before or after).name)
+            with_identity = [c for t in (before, after) if kind == "tables" and t for c in t.columns if c.identity]
+            for column in with_identity:
+                names.add((column.identity_sequence or {}).get("name"))
+                small |= not column.identity_sequence
+    names.discard(None)
+    return names, small
+
+
+def touch(db, schema: str, names: set[str], small: bool) -> None:
+    """Note what pggit changed in `schema` itself (`changed`), as the event triggers would
+    (they leave out what names no schema, like GRANT)."""
+    rows = sorted(names) + ([None] if small else [])
     if rows:
         db.as_owner("INSERT INTO pggit.touched (schema_name, relation, object_type) "
                     "SELECT $1, r, 'merge' FROM pg_catalog.unnest($2::text[]) AS r", (schema, text_array(rows)))
@@ -73,8 +90,8 @@ def touch(db, schema: str, old: Schema, new: Schema) -> None:
 
 def _patched(db, schema: str, base: Schema, tree, touched: list[dict]) -> Schema:
     """`base` with what `touched` names read again."""
-    now = {r["name"] for r in db.query(sql("relation_names"), (schema,))}
     known = {o.name for kind in _RELATIONS for o in getattr(base, kind).values()}
+    now = _names_now(db, schema, known, touched)
     index_tables = {i.name: i.table for i in base.indexes.values()}
     names = {index_tables.get(t["relation"], t["relation"]) if t["object_type"] == "index" else t["relation"]
              for t in touched if t["relation"]}
@@ -89,6 +106,18 @@ def _patched(db, schema: str, base: Schema, tree, touched: list[dict]) -> Schema
     names = (names | (now - known) | _dependents(base, changed)) & now
     fresh = identities.attach(db, schema, load_schema(db, schema, sorted(names)), sorted(names))
     return _replace(base, tree, names | gone, fresh)
+
+
+def _names_now(db, schema: str, known: set[str], touched: list[dict]) -> set[str]:
+    """The schema's relation names now. Only pggit's own changes touched it (a merge's rows
+    name every relation that came, went or was renamed, old name and new): the known
+    names, with just those looked up. Else every name is read: a rename by hand leaves
+    only its new name in pggit.touched."""
+    if not all(t["object_type"] == "merge" for t in touched):
+        return {r["name"] for r in db.query(filtered("relation_names", False), (schema, None))}
+    probe = sorted({t["relation"] for t in touched if t["relation"]})
+    found = {r["name"] for r in db.query(filtered("relation_names", True), (schema, text_array(probe)))}
+    return (known - set(probe)) | found
 
 
 def _relation(home: str) -> str | None:

@@ -147,10 +147,12 @@ def apply(db, branch: dict, old, new) -> int:
                     for change, sql in chunks:
                         _run(db, branch, change, sql)
             identities.adopt(db, schema, renamed, new)
-            live.touch(db, schema, renamed, new)
+            names, small = live.changed(renamed, new)
+            live.touch(db, schema, names, small)
         rows = data.apply(db, schema, old.rows, new.rows)
         if changes:
-            branches.refresh(db, schema, routed_tables(old, new))
+            # masks follow the relations changed; a function or type: every stand-in
+            branches.refresh(db, schema, routed_tables(old, new), None if small else names)
     return len(changes) + rows
 
 
