@@ -74,6 +74,8 @@ def _cascade(changes, steps, old: Schema, old_objects, new_objects) -> list[Step
     dropped = {s.key for s in steps if s.action == "drop"}
     retyped = {s.key for s in steps if s.breaks == "type"}
     moved = {s.key for s in steps if s.breaks == "all"}
+    if not dropped | retyped | moved:
+        return []  # nothing breaks (the indexes below cost a pass over the whole model)
     dependents = _reverse(old.deps)
     children: dict[str, list[str]] = {}
     for key in old_objects:
