@@ -647,7 +647,7 @@ COMMENT ON FUNCTION pggit.disable_lens() IS
   'pggit: drops the lens''s views and functions; branches and main are untouched';
 
 CREATE FUNCTION pggit._regenerate_lens() RETURNS void
-LANGUAGE plpython3u SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpython3u SET search_path = pg_catalog, pg_temp SET jit = off AS $$
 if "pggit" not in GD: plpy.execute("SELECT pggit._load()")
 GD["pggit"].regenerate_lens()
 $$;
@@ -689,7 +689,7 @@ COMMENT ON FUNCTION pggit._restoring() IS
 ------------------------------------------------------------------------------
 
 CREATE FUNCTION pggit._after_ddl(schemas name[], tables text[], altered oid[]) RETURNS void
-LANGUAGE plpython3u SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpython3u SET search_path = pg_catalog, pg_temp SET jit = off AS $$
 if "pggit" not in GD: plpy.execute("SELECT pggit._load()")
 GD["pggit"].after_ddl(schemas, tables, altered)
 $$;
