@@ -17,6 +17,8 @@ model and the rows it consumed; `settle` records the commit the schema now equal
 
 from __future__ import annotations
 
+import functools
+
 from . import data, identities, trees
 from .catalog import WHOLE_KINDS, filtered, load_schema
 from .model import KINDS, Schema
@@ -125,6 +127,7 @@ def _relation(home: str) -> str | None:
     return home[4:] if home.startswith("REL ") else None
 
 
+@functools.lru_cache(maxsize=1 << 18)  # (every read asks it of every dependency: keys repeat)
 def _key_owner(key: str) -> str | None:
     """The relation a model key's object lives and dies with."""
     return _relation(trees.dep_home(key))
@@ -145,10 +148,11 @@ def _dependents(base: Schema, changed: set[str]) -> set[str]:
         if any(p.strip('"') in changed for p in parents):
             out.add(table.name)
     for key, refs in base.deps.items():
-        if any(ref in changed or _key_owner(ref) in changed for ref in refs):
-            owner = _key_owner(key)
-            if owner is not None:
-                out.add(owner)
+        for ref in refs:
+            if ref in changed or _key_owner(ref) in changed:
+                out.add(_key_owner(key))
+                break
+    out.discard(None)
     return out
 
 
