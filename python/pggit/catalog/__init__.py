@@ -84,8 +84,10 @@ def load_schema(db, schema: str, relations: list[str] | None = None) -> Schema:
         rows.update({name: [] for name in _ADDRESSED})
         # A full read: hash joins over the address book; it has no index, and a
         # misestimate (a branch new to the planner's statistics) made nested loops over it
-        # quadratic (27 s). A partial one looks up each object it reads by index.
-        with db.local_settings(enable_nestloop="on" if relations is not None else "off"):
+        # quadratic (27 s), and merge joins sorted it (50 ms of 200 at 1,000 tables). A
+        # partial one looks up each object it reads by index.
+        index_joins = "on" if relations is not None else "off"
+        with db.local_settings(enable_nestloop=index_joins, enable_mergejoin=index_joins):
             for r in db.query(_addressed(relations is not None), (schema, names, scope)):
                 rows[r["query"]].append(r)
     objects = []
