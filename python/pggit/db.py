@@ -83,6 +83,7 @@ class PlpyDb(Db):
     def __init__(self, plpy):
         self.plpy = plpy
         self._plans: dict[tuple[str, int], object] = {}
+        self._as_owner_plan = None
 
     def query(self, sql, params=()):
         key = (sql, len(params))
@@ -104,10 +105,11 @@ class PlpyDb(Db):
         import json
 
         from . import guard
-        from .quoting import text_array
 
+        if self._as_owner_plan is None:  # params as a text[] value, not a literal to escape and parse
+            self._as_owner_plan = self.plpy.prepare("SELECT pggit._as_owner($1, $2) AS row", ["text", "text[]"])
         with guard.owner_call():
-            rows = self.query("SELECT pggit._as_owner($1, $2::text[]) AS row", (sql, text_array(params)))
+            rows = self._as_owner_plan.execute([sql, [None if p is None else str(p) for p in params]])
         return [json.loads(r["row"]) for r in rows]
 
     def transaction(self):

@@ -18,7 +18,9 @@ def attach(db, schema: str, model, relations: list[str] | None = None):
     """`model` (of `schema`) with the identities of its tables and columns. Objects made
     since the last sync get theirs now: a renamed one kept its OID and attnum, so only
     new ones are new. `relations`: the model holds only these (live.py's partial reads)."""
-    known = _read(db, schema, relations)
+    # (a schema pggit has not seen yet, at init: nothing to read before the sync)
+    seen = db.query("SELECT 1 FROM pggit.identities WHERE schema_name = $1 LIMIT 1", (schema,))
+    known = _read(db, schema, relations) if seen else {}
     objects = [o for kind in RELATIONS for o in getattr(model, kind).values()]
     columns = [c for t in model.tables.values() for c in t.columns]
     if any((r.name, None) not in known for r in objects) or any((c.table, c.name) not in known for c in columns):

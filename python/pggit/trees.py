@@ -44,18 +44,26 @@ def _defaults(cls) -> dict:
 
 
 _DEFAULTS = {cls: _defaults(cls) for cls in (*KINDS.values(), Column)}
+_NONE = object()
+# per class, each field with its default (_NONE: it has none), in the order of to_dict
+_FIELDS = {cls: [(f.name, _DEFAULTS[cls].get(f.name, _NONE)) for f in fields(cls)] for cls in _DEFAULTS}
 
 
-def _sparse(cls, data: dict) -> dict:
-    defaults = _DEFAULTS[cls]
-    return {k: v for k, v in data.items()
-            if k not in defaults or type(v) is not type(defaults[k]) or v != defaults[k]}
+def _sparse(obj) -> dict:
+    """obj.to_dict() without the fields at their default, in one pass (a commit of a
+    big schema encodes every object: this was most of the first commit's time)."""
+    out = {}
+    for name, default in _FIELDS[type(obj)]:
+        value = getattr(obj, name)
+        if default is _NONE or type(value) is not type(default) or value != default:
+            out[name] = value
+    return out
 
 
 def encode(obj) -> dict:
-    data = _sparse(type(obj), obj.to_dict())
+    data = _sparse(obj)
     if isinstance(obj, Table) and obj.columns:
-        data["columns"] = [_sparse(Column, c) for c in data["columns"]]
+        data["columns"] = [_sparse(c) for c in obj.columns]
     return data
 
 
