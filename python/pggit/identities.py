@@ -24,7 +24,7 @@ def attach(db, schema: str, model, relations: list[str] | None = None):
     objects = [o for kind in RELATIONS for o in getattr(model, kind).values()]
     columns = [c for t in model.tables.values() for c in t.columns]
     if any((r.name, None) not in known for r in objects) or any((c.table, c.name) not in known for c in columns):
-        sync(db, schema)
+        sync(db, schema, relations)
         known = _read(db, schema, relations)
     for relation in objects:
         relation.identity_id = known.get((relation.name, None), (None, None))[0]
@@ -41,12 +41,14 @@ def _read(db, schema: str, relations: list[str] | None = None) -> dict:
     return {(r["table_name"], r["column_name"]): (r["identity"], r["added_default"]) for r in rows}
 
 
-def sync(db, schema: str) -> None:
-    """After DDL on `schema`: identities for new tables and columns, names kept current."""
+def sync(db, schema: str, relations: list[str] | None = None) -> None:
+    """After DDL on `schema`: identities for new tables and columns, names kept current.
+    `relations`: only for these, their indexes and columns (a partial read's)."""
+    names = None if relations is None else text_array(relations)
     # hash joins: a branch's schema is new to the planner's statistics, which then
     # expects one row of each side and nests loops over both (70 s at 1,000 tables)
     with db.local_settings(enable_nestloop="off", jit="off"):  # (jit: see catalog.load_schema)
-        db.as_owner(sql("identities_sync"), (schema,))
+        db.as_owner(filtered("identities_sync", relations is not None), (schema, names))
 
 
 def copy(db, source: str, target: str) -> None:

@@ -2,19 +2,36 @@
 -- a new relation (table, sequence, view, index) or column gets a new identity, a renamed one keeps its own (its OID and
 -- attnum stay), and rows whose object is gone go. A row whose OID is gone but whose
 -- names a live object without a row has (a restore gave it a new OID) is re-keyed to
--- it. Run with search_path = pg_catalog, pg_temp.
-WITH live AS (
-    SELECT c.oid AS relid, 0::int2 AS attnum, c.relname AS table_name, NULL::name AS column_name
+-- it. $2 (text[]): only for these relations, their indexes and columns (NULL: the whole
+-- schema; what DDL drops, the sql_drop event trigger forgets: pggit._forget_identities).
+-- Run with search_path = pg_catalog, pg_temp.
+WITH rels AS (
+    SELECT c.oid, c.relname, c.relkind
       FROM pg_class c
      WHERE c.relnamespace = $1::regnamespace AND c.relkind IN ('r', 'p', 'S', 'v', 'm', 'i', 'I')
+       AND ($2::text[] IS NULL OR c.relname = ANY (SELECT pg_catalog.unnest($2::text[]::name[])))
+    UNION ALL  -- (a partial sync) the indexes of the relations named
+    SELECT i.oid, i.relname, i.relkind
+      FROM pg_class t
+      JOIN pg_index x ON x.indrelid = t.oid
+      JOIN pg_class i ON i.oid = x.indexrelid
+     WHERE NOT ($2::text[] IS NULL) AND t.relnamespace = $1::regnamespace
+       AND t.relname = ANY (SELECT pg_catalog.unnest($2::text[]::name[]))
+), live AS (
+    SELECT c.oid AS relid, 0::int2 AS attnum, c.relname AS table_name, NULL::name AS column_name
+      FROM rels c
     UNION ALL
     SELECT c.oid, a.attnum, c.relname, a.attname
-      FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid
-     WHERE c.relnamespace = $1::regnamespace AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
+      FROM rels c
+     CROSS JOIN LATERAL (  -- each relation's columns by index (as a join, hashed, it read every column of the database)
+           SELECT a.attnum, a.attname FROM pg_attribute a
+            WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped OFFSET 0) a
+     WHERE c.relkind IN ('r', 'p')
 ), gone AS (
     DELETE FROM pggit.identities i
      WHERE i.schema_name = $1::name
        AND NOT EXISTS (SELECT 1 FROM live l WHERE l.relid = i.relid AND l.attnum = i.attnum)
+       AND ($2::text[] IS NULL OR i.relid IN (SELECT oid FROM rels))  -- (a partial sync: a column of a relation synced)
     RETURNING i.table_name, i.column_name, i.identity
 ), renamed AS (
     UPDATE pggit.identities i SET table_name = l.table_name, column_name = l.column_name
