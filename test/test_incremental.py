@@ -122,6 +122,51 @@ def test_incremental_reads_equal_full_reads(pg, seed):
             assert tree == trees.build(_full(db, branch))[0].root, f"tree after {statement!r} on {name}"
 
 
+@pytest.mark.parametrize("statement", [
+    "COMMENT ON FUNCTION plus1(integer) IS 'adds one'",
+    "CREATE FUNCTION later() RETURNS integer LANGUAGE sql AS $$ SELECT 1 $$",
+    "ALTER DEFAULT PRIVILEGES IN SCHEMA pggit_branch_feature GRANT SELECT ON TABLES TO PUBLIC",
+    "COMMENT ON TYPE mood IS 'how it went'",
+    "CREATE STATISTICS later_stats ON id, name FROM t0",
+])
+def test_ddl_on_what_names_no_table_reads_functions_and_types_again(pg, statement):
+    """A read after DDL on tables only takes the functions, types, statistics objects and
+    default privileges from the last read; DDL on one of them reads them all again."""
+    pg.execute(SCHEMA)
+    pg.execute("SELECT pggit.init()")
+    pg.execute("SELECT pggit.create_branch('feature')")
+    pg.execute("SELECT pggit.switch_branch('feature')")
+    db = PsycopgDb(pg)
+    branch = commits.branch_with_head(db, "feature")
+    pg.execute("ALTER TABLE t1 ADD COLUMN note text")
+    assert commits.live_model(db, branch).to_json() == _full(db, branch).to_json()
+    pg.execute(statement)
+    assert pg.execute("SELECT count(*) FROM pggit.touched WHERE relation IS NULL").fetchone()[0] > 0
+    assert commits.live_model(db, branch).to_json() == _full(db, branch).to_json(), statement
+
+
+def test_a_partial_read_keeps_identities_as_a_full_sync_would(pg):
+    """A read that finds new objects syncs the identities of what it read and of what is
+    gone, not the whole schema's: the rows are those a whole-schema sync makes."""
+    pg.execute(SCHEMA)
+    pg.execute("SELECT pggit.init()")
+    pg.execute("SELECT pggit.create_branch('feature')")
+    pg.execute("SELECT pggit.switch_branch('feature')")
+    for statement in ("ALTER TABLE t2 RENAME TO t2_renamed", "ALTER TABLE t1 DROP COLUMN v CASCADE",
+                      "ALTER TABLE t0 RENAME COLUMN name TO label", "DROP TABLE parted_2026",
+                      "CREATE TABLE later (id int PRIMARY KEY, note text)", "CREATE INDEX later_note ON later (note)"):
+        pg.execute(statement)
+    db = PsycopgDb(pg)
+    commits.live_model(db, commits.branch_with_head(db, "feature"))
+    rows = ("SELECT relid, attnum, table_name, column_name, identity FROM pggit.identities "
+            "WHERE schema_name = 'pggit_branch_feature' ORDER BY 1, 2")
+    synced = pg.execute(rows).fetchall()
+    assert {"later", "later_note", "later_pkey", "t2_renamed"} <= {r[2] for r in synced}
+    assert "parted_2026" not in {r[2] for r in synced}
+    identities.sync(db, "pggit_branch_feature")
+    assert pg.execute(rows).fetchall() == synced
+
+
 def test_a_branch_without_changes_reads_nothing_of_its_schema(pg):
     """The point: with nothing touched since the last commit, the live model is the commit's."""
     pg.execute(SCHEMA)

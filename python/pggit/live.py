@@ -8,7 +8,8 @@ the branch then takes that snapshot, and reads from the catalog again only:
 
 - the touched relations, what depends on them, and any relation whose name came or went
   (a rename or a drop: names the snapshot has and the schema lacks, or the reverse);
-- every function, type, statistics object and default privilege (few, and cheap).
+- every function, type, statistics object and default privilege, if DDL touched one
+  (a row without a relation).
 
 No `pggit.live` row (a branch from before, a restore: the table is not dumped), or an
 '*' row (GRANT and REVOKE name no schema), means one full read. `read` returns the
@@ -20,7 +21,7 @@ from __future__ import annotations
 import functools
 
 from . import data, identities, trees
-from .catalog import WHOLE_KINDS, filtered, load_schema
+from .catalog import UNRELATED_KINDS, WHOLE_KINDS, filtered, load_schema
 from .model import KINDS, Schema
 from .quoting import text_array
 
@@ -99,15 +100,18 @@ def _patched(db, schema: str, base: Schema, tree, touched: list[dict]) -> Schema
              for t in touched if t["relation"]}
     gone = known - now
     changed = names | gone
-    if any(t["relation"] is None for t in touched):
+    # DDL on a function, type, statistics object or default privilege leaves a row
+    # without a relation: only then are they read again (else base's are current)
+    small = any(t["relation"] is None for t in touched)
+    if small:
         # a function or type renamed or changed: the definitions that name it read again
         whole = load_schema(db, schema, [])
         changed |= {key for kind in WHOLE_KINDS for key in getattr(base, kind).keys() ^ getattr(whole, kind).keys()}
         changed |= {key for kind in WHOLE_KINDS for key, obj in getattr(whole, kind).items()
                     if getattr(base, kind).get(key, obj) != obj}
     names = (names | (now - known) | _dependents(base, changed)) & now
-    fresh = identities.attach(db, schema, load_schema(db, schema, sorted(names)), sorted(names))
-    return _replace(base, tree, names | gone, fresh)
+    fresh = identities.attach(db, schema, load_schema(db, schema, sorted(names), whole=small), sorted(names))
+    return _replace(base, tree, names | gone, fresh, small)
 
 
 def _names_now(db, schema: str, known: set[str], touched: list[dict]) -> set[str]:
@@ -156,13 +160,14 @@ def _dependents(base: Schema, changed: set[str]) -> set[str]:
     return out
 
 
-def _replace(base: Schema, tree, names: set[str], fresh: Schema) -> Schema:
-    """`base` less the objects of relations `names` and of the kinds read whole, plus `fresh`.
+def _replace(base: Schema, tree, names: set[str], fresh: Schema, whole: bool) -> Schema:
+    """`base` less the objects of relations `names` (and, `whole`, of the kinds read
+    whole), plus `fresh`.
 
     `tree` (base's, trees.py) lists what lives in each relation's home: what to take out
     is found there, not by a pass over the whole model."""
     out = base.copy()
-    homes = [h for h in tree.members if not h.startswith(("REL ", "ROWS "))]  # functions, types, ...
+    homes = [h for h in tree.members if not h.startswith(("REL ", "ROWS "))] if whole else []  # functions, types, ...
     for home in homes + [f"REL {name}" for name in names]:
         for entry in tree.members.get(home, ()):
             if entry[0] == "o":
@@ -170,7 +175,8 @@ def _replace(base: Schema, tree, names: set[str], fresh: Schema) -> Schema:
             elif entry[0] == "d":
                 out.deps.pop(entry[1], None)
     for kind in WHOLE_KINDS:
-        setattr(out, kind, {})
+        if whole or kind not in UNRELATED_KINDS:  # (statistics objects are read every time)
+            setattr(out, kind, {})
     for kind in KINDS:
         getattr(out, kind).update(getattr(fresh, kind))
     out.deps.update(fresh.deps)

@@ -35,6 +35,9 @@ def sql(name: str) -> str:
 _ADDRESSED = ("depends", "comments")  # the queries over objects.sql (which takes $3), run as one: _addressed
 # the kinds read whole at every read, partial ones too (few, and cheap): their queries take $1 only
 WHOLE_KINDS = ("functions", "types", "statistics", "default_privileges")
+# of those, the kinds whose objects live on no relation (a statistics object lives with its
+# table, in commits' trees): a partial read may leave them out (load_schema's `whole`)
+UNRELATED_KINDS = ("functions", "types", "default_privileges")
 
 
 @lru_cache(maxsize=None)
@@ -64,12 +67,14 @@ def _addressed(partial: bool) -> str:
             f"  FROM (\n{filtered('depends', partial)}\n) AS q")
 
 
-def load_schema(db, schema: str, relations: list[str] | None = None) -> Schema:
+def load_schema(db, schema: str, relations: list[str] | None = None, whole: bool = True) -> Schema:
     """The model of `schema` as `db` sees it now.
 
     `relations`: read only these tables, views and sequences (by name) and what belongs
     to them, with every function, type, statistics object and default privilege (few,
     and cheap to read); the dependencies they have are all there. None: everything.
+    `whole` False: not the functions, types and default privileges themselves (their
+    comments, grants and dependencies are read all the same).
     """
     path = ", ".join(dict.fromkeys(["pg_catalog", ident(schema), TRACKED_SCHEMA, "pg_temp"]))
     # jit off on every path here (event triggers' too, not only the API's): these queries
@@ -80,7 +85,8 @@ def load_schema(db, schema: str, relations: list[str] | None = None) -> Schema:
             names = text_array(sorted(relations))
             scope = text_array(sorted(set(relations) | {r["name"] for r in db.query(sql("referenced"), (schema, names))}))
         rows = {name: db.query(filtered(name, relations is not None), (schema,) if name in WHOLE_KINDS else (schema, names))
-                for name in _LOADERS if name not in _ADDRESSED}
+                for name in _LOADERS if name not in _ADDRESSED and (whole or name not in UNRELATED_KINDS)}
+        rows.update({name: [] for name in UNRELATED_KINDS if not whole})
         rows.update({name: [] for name in _ADDRESSED})
         # A full read: hash joins over the address book; it has no index, and a
         # misestimate (a branch new to the planner's statistics) made nested loops over it
