@@ -330,8 +330,8 @@ def mask_contents(conn, branch):
 
 
 def test_a_merge_into_main_masks_what_it_made_on_every_other_branch(server, repo):
-    """A merge brings only the stand-ins of what it changed in line: the same masks as
-    bringing every stand-in in line would give."""
+    """A merge brings only the stand-ins (and pggit.versioned_objects rows) of what it
+    changed in line: the same as bringing every one in line would give."""
     repo.execute("SELECT pggit.create_branch('other')")
     feature = on_branch(server, repo, "feature")
     try:
@@ -346,8 +346,12 @@ def test_a_merge_into_main_masks_what_it_made_on_every_other_branch(server, repo
     names = [name for name, _ in merged]
     assert {"later", "later_pkey", "later_note", "later_id_seq"} <= set(names)
     assert "legacy" not in names
+    versioned = "SELECT object_type, object_name FROM pggit.versioned_objects WHERE branch_id = 1 ORDER BY 1, 2"
+    recorded = repo.execute(versioned).fetchall()
+    assert ("TABLE", "later") in recorded and ("TABLE", "legacy") not in recorded
     repo.execute("CREATE TABLE probe (); DROP TABLE probe")  # main's DDL: every stand-in in line
     assert mask_contents(repo, "other") == merged
+    assert repo.execute(versioned).fetchall() == recorded
     conn = on_branch(server, repo, "other")
     try:
         with pytest.raises(psycopg.errors.UndefinedTable):

@@ -14,7 +14,7 @@ import re
 from contextlib import contextmanager
 
 from . import commits, data, engine, errors, guard, identities, lens, masks
-from .catalog import TRACKED_SCHEMA, sql
+from .catalog import TRACKED_SCHEMA, filtered, sql
 from .errors import PggitError
 from .model import Schema
 from .quoting import ident, literal, text_array
@@ -162,8 +162,10 @@ def run_all(db, query: str, *params) -> None:
         db.execute(row["statement"])
 
 
-def record_objects(db, schema: str) -> None:
-    db.as_owner(sql("branch_record_objects"), (schema,))
+def record_objects(db, schema: str, relations=None) -> None:
+    """pggit.versioned_objects for `schema`; `relations`: only for these names (None: all)."""
+    names = None if relations is None else text_array(sorted(relations))
+    db.as_owner(filtered("branch_record_objects", relations is not None), (schema, names))
 
 
 def refresh(db, schema: str, tables=None, relations=None) -> None:
@@ -172,7 +174,7 @@ def refresh(db, schema: str, tables=None, relations=None) -> None:
     `tables`: main's tables whose lens views may have changed (None: any).
     `relations`: the only relations (by name) that came, went or changed (None: any).
     """
-    record_objects(db, schema)
+    record_objects(db, schema, relations)
     masks.sync(db, None if schema == TRACKED_SCHEMA else [schema], relations)
     lens.regenerate(db, tables)
 
