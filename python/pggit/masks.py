@@ -15,7 +15,7 @@ time. Objects outside version control (extension members) are never masked.
 
 from __future__ import annotations
 
-from .catalog import TRACKED_SCHEMA, sql
+from .catalog import TRACKED_SCHEMA, filtered
 from .quoting import ident, text_array
 
 
@@ -53,9 +53,12 @@ def sync(db, branch_schemas: list[str] | None, relations=None) -> int:
     schemas = text_array(branch_schemas)
     names = None if relations is None else text_array(sorted(relations))
     _lock(db, branch_schemas)
-    # a custom plan: with `relations` given, only an index probe per name (a generic plan scans every relation)
-    with db.local_settings(search_path="pg_catalog, pg_temp", plan_cache_mode="force_custom_plan"):
-        statements = [r["statement"] for r in db.query(sql("mask_statements"), (TRACKED_SCHEMA, schemas, names))]
+    # the query as `relations` asks (catalog.filtered): given, main's relations are found by
+    # an index probe per name (as a filter, the names were compared with every relation:
+    # 100 ms after a 5% merge at 1,000 tables)
+    with db.local_settings(search_path="pg_catalog, pg_temp"):
+        query = filtered("mask_statements", relations is not None)
+        statements = [r["statement"] for r in db.query(query, (TRACKED_SCHEMA, schemas, names))]
         if statements:
             db.as_owner(";\n".join(statements))
     return len(statements)

@@ -19,12 +19,12 @@ WITH main AS (
       FROM pggit.branches b
       JOIN pg_namespace n ON n.nspname = b.schema_name
       JOIN pg_namespace m ON m.nspname = pggit._mask_schema(b.schema_name)
-     WHERE b.id <> 1 AND ($2::text[] IS NULL OR b.schema_name::text = ANY ($2::text[]))
+     WHERE b.id <> 1 AND ($2 IS NULL OR b.schema_name::text = ANY ($2::text[]))  -- ($2 IS NULL: not catalog.filtered's to fold)
 ), main_types AS (  -- objects of extensions (pggit._member) are not main's: never masked
     SELECT t.oid, t.typname, t.typtype, t.typrelid
       FROM pg_type t
      WHERE t.typnamespace = (SELECT oid FROM main) AND NOT pggit._member('pg_catalog.pg_type'::regclass, t.oid)
-), main_relations AS (
+), main_relations AS MATERIALIZED (  -- once, not once per branch
     SELECT c.relname AS name,
            coalesce((SELECT pg_catalog.string_agg(pg_catalog.format('CAST(pggit_missing AS %s) AS %I',
                                               CASE WHEN t.typnamespace = (SELECT oid FROM main)
