@@ -18,8 +18,9 @@ def attach(db, schema: str, model, relations: list[str] | None = None):
     """`model` (of `schema`) with the identities of its tables and columns. Objects made
     since the last sync get theirs now: a renamed one kept its OID and attnum, so only
     new ones are new. `relations`: the model holds only these (live.py's partial reads)."""
-    # (a schema pggit has not seen yet, at init: nothing to read before the sync)
-    seen = db.query("SELECT 1 FROM pggit.identities WHERE schema_name = $1 LIMIT 1", (schema,))
+    # (a schema pggit has not seen yet, at init: nothing to read before the sync; a partial
+    # read's schema has been read before)
+    seen = relations is not None or db.query("SELECT 1 FROM pggit.identities WHERE schema_name = $1 LIMIT 1", (schema,))
     known = _read(db, schema, relations) if seen else {}
     objects = [o for kind in RELATIONS for o in getattr(model, kind).values()]
     columns = [c for t in model.tables.values() for c in t.columns]
