@@ -18,8 +18,6 @@ model and the rows it consumed; `settle` records the commit the schema now equal
 
 from __future__ import annotations
 
-import functools
-
 from . import data, identities, trees
 from .catalog import UNRELATED_KINDS, WHOLE_KINDS, filtered, load_schema
 from .model import KINDS, Schema
@@ -131,7 +129,6 @@ def _relation(home: str) -> str | None:
     return home[4:] if home.startswith("REL ") else None
 
 
-@functools.lru_cache(maxsize=1 << 18)  # (every read asks it of every dependency: keys repeat)
 def _key_owner(key: str) -> str | None:
     """The relation a model key's object lives and dies with."""
     return _relation(trees.dep_home(key))
@@ -151,9 +148,10 @@ def _dependents(base: Schema, changed: set[str]) -> set[str]:
         parents = [table.partition_of or ""] + list(table.inherits or [])
         if any(p.strip('"') in changed for p in parents):
             out.add(table.name)
+    homes = {f"REL {name}" for name in changed}  # (compared by home: one cached call per reference)
     for key, refs in base.deps.items():
         for ref in refs:
-            if ref in changed or _key_owner(ref) in changed:
+            if ref in changed or trees.dep_home(ref) in homes:
                 out.add(_key_owner(key))
                 break
     out.discard(None)

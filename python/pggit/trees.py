@@ -86,7 +86,7 @@ def home(obj) -> str:
     return obj.key
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@functools.lru_cache(maxsize=1 << 18)  # (every read asks it of every dependency: ~150,000 keys at 3,000 tables)
 def dep_home(key: str) -> str:
     for prefix in _ON_RELATION:
         if key.startswith(prefix):
