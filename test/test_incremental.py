@@ -16,7 +16,7 @@ import psycopg
 import pytest
 
 from conftest import scalar
-from pggit import commits, data, identities, trees
+from pggit import commits, data, identities, live, trees
 from pggit.catalog import load_schema
 from pggit.db import PsycopgDb
 
@@ -113,13 +113,29 @@ def test_incremental_reads_equal_full_reads(pg, seed):
         except psycopg.Error:
             continue  # a statement the schema refuses changes nothing
         branch = commits.branch_with_head(db, name)
-        incremental, full = commits.live_model(db, branch).to_json(), _full(db, branch).to_json()
+        model, state = live.read(db, branch, lambda digest: commits.parsed(db, digest))
+        full_model = _full(db, branch)
+        incremental, full = model.to_json(), full_model.to_json()
         assert incremental == full, f"after {statement!r} on {name}: {_difference(incremental, full)}"
+        _assert_cut_like_full_tree(db, model, state, full_model, f"after {statement!r} on {name}")
         if rnd.random() < 0.2:
             head = scalar(pg, "SELECT pggit.commit(%s)", (f"step {k}",))
             # the tree built from the parent's (what changed) is the tree of a full read
             tree = scalar(pg, "SELECT tree FROM pggit.commit_log WHERE hash = %s", (head,))
             assert tree == trees.build(_full(db, branch))[0].root, f"tree after {statement!r} on {name}"
+
+
+def _assert_cut_like_full_tree(db, model, state, full_model, where: str) -> None:
+    """The tree cut from the read's starting commit, comparing only what the read says may
+    have changed (live.candidates), is the tree of a full read, and so is its index of
+    what depends on what (kept from the parent's where nothing changed)."""
+    base = state.get("base") or state.get("unchanged")
+    if base is None:
+        return  # a full read: nothing to cut from
+    cut = trees.build(model, commits.parsed(db, base), live.candidates(state, base))[0]
+    whole = trees.build(full_model)[0]
+    assert cut.root == whole.root, f"tree {where}"
+    assert (cut.uses, cut.used_by) == (whole.uses, whole.used_by), f"dependency index {where}"
 
 
 @pytest.mark.parametrize("statement", [

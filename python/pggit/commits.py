@@ -74,9 +74,11 @@ def commit_hash(tree: str, parents: list[str], author: str, when: str, message: 
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def store(db, model, parent_hash: str | None):
-    """The tree of `model`, its new objects written (cut against a parent commit's tree)."""
-    tree, new = trees.build(model, parsed(db, parent_hash) if parent_hash else None)
+def store(db, model, parent_hash: str | None, state: dict | None = None):
+    """The tree of `model`, its new objects written (cut against a parent commit's tree;
+    `state`: live.read's, which knows what alone may differ from it)."""
+    candidates = live.candidates(state, parent_hash) if state and parent_hash else None
+    tree, new = trees.build(model, parsed(db, parent_hash) if parent_hash else None, candidates)
     if new:
         db.as_owner("INSERT INTO pggit.objects (hash, kind, body) "
                     "SELECT e.key, e.value OPERATOR(pg_catalog.->>) 0, e.value OPERATOR(pg_catalog.->>) 1 "
@@ -85,9 +87,9 @@ def store(db, model, parent_hash: str | None):
     return tree
 
 
-def write(db, branch: dict, model, parents: list[str], message: str, tree=None) -> str:
+def write(db, branch: dict, model, parents: list[str], message: str, tree=None, state=None) -> str:
     """Store a commit of `model` on `branch` and make it the branch's head."""
-    tree = tree or store(db, model, parents[0] if parents else None)
+    tree = tree or store(db, model, parents[0] if parents else None, state)
     who = db.query("SELECT current_user::text AS author, to_char(clock_timestamp() AT TIME ZONE 'UTC', "
                    "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS at")[0]
     digest = commit_hash(tree.root, parents, who["author"], who["at"], message)
@@ -119,7 +121,7 @@ def commit_if_changed(db, branch: dict, message: str):
     if head is not None and state.get("unchanged") == head and model.rows == parsed(db, head)[0].rows:
         digest = head  # no DDL since the head, nor a row of what travels with the schema
     else:
-        tree = store(db, model, head)
+        tree = store(db, model, head, state)
         if head is not None and parsed(db, head)[1].root == tree.root:
             digest = head
         else:
@@ -154,7 +156,7 @@ def fork(db, parent_name: str, child_name: str) -> str:
 def commit_live(db, branch: dict, parents: list[str], message: str) -> str:
     """Commit the branch's schema as it is now, changed or not (a merge commit)."""
     model, state = live.read(db, branch, lambda digest: parsed(db, digest))
-    digest = write(db, branch, model, parents, message)
+    digest = write(db, branch, model, parents, message, state=state)
     live.settle(db, branch, digest, state)
     return digest
 

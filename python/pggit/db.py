@@ -13,6 +13,8 @@ import contextlib
 class Db:
     """What the engine needs of a database session."""
 
+    path: str | None = None  # the search_path local_settings set, if any (PlpyDb keys plans by it)
+
     def query(self, sql: str, params: tuple = ()) -> list[dict]:
         """Run `sql` with `$n` parameters (passed as text) and return its rows as dicts."""
         raise NotImplementedError
@@ -29,6 +31,7 @@ class Db:
         from .quoting import text_array
 
         names = list(settings)
+        outer_path = self.path
         with self.transaction():
             saved = [r["v"] for r in self.query(
                 "SELECT pg_catalog.current_setting(s.n) AS v "
@@ -38,10 +41,12 @@ class Db:
                        "FROM ROWS FROM (pg_catalog.unnest($1::text[]), pg_catalog.unnest($2::text[])) AS s (n, v)")
             self.query(restore, (text_array(names), text_array(settings.values())))
             failed = True
+            self.path = settings.get("search_path", outer_path)
             try:
                 yield
                 failed = False
             finally:
+                self.path = outer_path
                 try:
                     self.query(restore, (text_array(names), text_array(saved)))
                 except Exception:
@@ -78,7 +83,7 @@ class Db:
 
 
 class PlpyDb(Db):
-    """The server side: SPI through `plpy`, with a prepared plan kept per query text."""
+    """The server side: SPI through `plpy`, with a prepared plan kept per query text and path."""
 
     def __init__(self, plpy):
         self.plpy = plpy
@@ -86,7 +91,10 @@ class PlpyDb(Db):
         self._as_owner_plan = None
 
     def query(self, sql, params=()):
-        key = (sql, len(params))
+        # a plan is kept per search_path too: the server plans a statement again when the
+        # path it was planned under changes (one plan for every branch's schema would be
+        # planned again at every read of another branch)
+        key = (sql, len(params), self.path)
         plan = self._plans.get(key)
         if plan is None:
             plan = self.plpy.prepare(sql, ["text"] * len(params))

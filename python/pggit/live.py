@@ -41,9 +41,18 @@ def read(db, branch: dict, parsed) -> tuple[Schema, dict]:
         model = parsed(base[0]["commit_hash"])[0].copy()
         state["unchanged"] = base[0]["commit_hash"]
     else:
-        model = _patched(db, schema, *parsed(base[0]["commit_hash"]), touched)
+        model, state["candidates"] = _patched(db, schema, *parsed(base[0]["commit_hash"]), touched)
+        state["base"] = base[0]["commit_hash"]
     model.rows = data.read(db, schema)
     return model, state
+
+
+def candidates(state: dict, parent_hash: str | None):
+    """What alone may differ between a read's model and the commit `parent_hash`
+    (trees.build's candidates); None: anything."""
+    if state.get("unchanged") is not None and state["unchanged"] == parent_hash:
+        return ()
+    return state.get("candidates") if state.get("base") == parent_hash else None
 
 
 def settle(db, branch: dict, commit_hash: str, state: dict) -> None:
@@ -89,8 +98,9 @@ def touch(db, schema: str, names: set[str], small: bool) -> None:
                     "SELECT $1, r, 'merge' FROM pg_catalog.unnest($2::text[]) AS r", (schema, text_array(rows)))
 
 
-def _patched(db, schema: str, base: Schema, tree, touched: list[dict]) -> Schema:
-    """`base` with what `touched` names read again."""
+def _patched(db, schema: str, base: Schema, tree, touched: list[dict]):
+    """`base` with what `touched` names read again, and the entries (trees.py) of what
+    may have changed."""
     known = {o.name for kind in _RELATIONS for o in getattr(base, kind).values()}
     now = _names_now(db, schema, known, touched)
     index_tables = {i.name: i.table for i in base.indexes.values()}
@@ -107,7 +117,7 @@ def _patched(db, schema: str, base: Schema, tree, touched: list[dict]) -> Schema
         changed |= {key for kind in WHOLE_KINDS for key in getattr(base, kind).keys() ^ getattr(whole, kind).keys()}
         changed |= {key for kind in WHOLE_KINDS for key, obj in getattr(whole, kind).items()
                     if getattr(base, kind).get(key, obj) != obj}
-    names = (names | (now - known) | _dependents(base, changed)) & now
+    names = (names | (now - known) | _dependents(base, tree, changed)) & now
     fresh = identities.attach(db, schema, load_schema(db, schema, sorted(names), whole=small), sorted(names))
     return _replace(base, tree, names | gone, fresh, small)
 
@@ -129,42 +139,35 @@ def _relation(home: str) -> str | None:
     return home[4:] if home.startswith("REL ") else None
 
 
-def _key_owner(key: str) -> str | None:
-    """The relation a model key's object lives and dies with."""
-    return _relation(trees.dep_home(key))
-
-
 def _owner(obj) -> str | None:
     """The relation a model object lives and dies with (comments and privileges: their target's)."""
     return _relation(trees.home(obj))
 
 
-def _dependents(base: Schema, changed: set[str]) -> set[str]:
+def _dependents(base: Schema, tree, changed: set[str]) -> set[str]:
     """Relations with an object whose definition names an object of `changed` (relation
-    names, or keys of functions and types): through the dependencies the catalog records,
-    and the names it keeps elsewhere (a sequence's owning table, a partition's parent)."""
+    names, or keys of functions and types): through the dependencies the catalog records
+    (`tree`'s index of them), and the names it keeps elsewhere (a sequence's owning table,
+    a partition's parent)."""
     out = {s.name for s in base.sequences.values() if s.owned_by_table in changed}
     for table in base.tables.values():
         parents = [table.partition_of or ""] + list(table.inherits or [])
         if any(p.strip('"') in changed for p in parents):
             out.add(table.name)
-    homes = {f"REL {name}" for name in changed}  # (compared by home: one cached call per reference)
-    for key, refs in base.deps.items():
-        for ref in refs:
-            if ref in changed or trees.dep_home(ref) in homes:
-                out.add(_key_owner(key))
-                break
+    homes = tree.dependents({f"REL {name}" for name in changed} | changed)
+    out |= {_relation(h) for h in homes}
     out.discard(None)
     return out
 
 
-def _replace(base: Schema, tree, names: set[str], fresh: Schema, whole: bool) -> Schema:
+def _replace(base: Schema, tree, names: set[str], fresh: Schema, whole: bool):
     """`base` less the objects of relations `names` (and, `whole`, of the kinds read
-    whole), plus `fresh`.
+    whole), plus `fresh`; and the entries of what was taken out or put in (all that may
+    differ from `base`).
 
     `tree` (base's, trees.py) lists what lives in each relation's home: what to take out
     is found there, not by a pass over the whole model."""
-    out = base.copy()
+    out, touched = base.copy(), set()
     homes = [h for h in tree.members if not h.startswith(("REL ", "ROWS "))] if whole else []  # functions, types, ...
     for home in homes + [f"REL {name}" for name in names]:
         for entry in tree.members.get(home, ()):
@@ -172,10 +175,14 @@ def _replace(base: Schema, tree, names: set[str], fresh: Schema, whole: bool) ->
                 getattr(out, entry[1]).pop(entry[2], None)
             elif entry[0] == "d":
                 out.deps.pop(entry[1], None)
+            touched.add(entry)
     for kind in WHOLE_KINDS:
         if whole or kind not in UNRELATED_KINDS:  # (statistics objects are read every time)
+            touched.update(("o", kind, key) for key in getattr(out, kind))
             setattr(out, kind, {})
     for kind in KINDS:
         getattr(out, kind).update(getattr(fresh, kind))
+        touched.update(("o", kind, key) for key in getattr(fresh, kind))
     out.deps.update(fresh.deps)
-    return out
+    touched.update(("d", key) for key in fresh.deps)
+    return out, touched

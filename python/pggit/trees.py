@@ -113,12 +113,20 @@ def _place(name: str) -> str:
 
 @dataclass
 class Tree:
-    """A commit's content: its root id, each home's blob id and entries, every id stored."""
+    """A commit's content: its root id, each home's blob id and entries, every id stored,
+    and which homes depend on each home (kept here, so that finding what depends on a
+    change costs the change: live.py)."""
 
     root: str
     blobs: dict    # home -> blob id
     members: dict  # home -> frozenset of entries: ("o", kind, key), ("d", key), ("r", table)
     stored: frozenset  # ids known to be in pggit.objects: this content's, and its parents' written here
+    uses: dict = None     # home -> frozenset of the homes its dependency entries name
+    used_by: dict = None  # home -> frozenset of the homes whose dependency entries name it
+
+    def dependents(self, homes) -> set[str]:
+        """The homes with a dependency on one of `homes`."""
+        return set().union(*(self.used_by.get(h, ()) for h in homes))
 
 
 def _entries(model: Schema):
@@ -143,8 +151,13 @@ def _bundle(model: Schema, entries) -> dict:
     return out
 
 
-def _changed(old: Schema, new: Schema):
-    """Entries that differ between two models, with their home in each."""
+def _changed(old: Schema, new: Schema, candidates=None):
+    """Entries that differ between two models, with their home in each. `candidates`:
+    only these entries may differ (rows excepted: they are compared whole)."""
+    if candidates is not None:
+        yield from _changed_among(old, new, candidates)
+        yield from _changed_rows(old, new)
+        return
     for kind in KINDS:
         a, b = getattr(old, kind), getattr(new, kind)
         for key, obj in b.items():
@@ -158,16 +171,35 @@ def _changed(old: Schema, new: Schema):
         a, b = old.deps.get(key), new.deps.get(key)
         if a is not b and (a is None or b is None or sorted(a) != sorted(b)):
             yield ("d", key), dep_home(key) if a is not None else None, dep_home(key) if b is not None else None
+    yield from _changed_rows(old, new)
+
+
+def _changed_among(old: Schema, new: Schema, candidates):
+    for entry in candidates:
+        if entry[0] == "o":
+            was, obj = getattr(old, entry[1]).get(entry[2]), getattr(new, entry[1]).get(entry[2])
+            if was is not obj and (was is None or obj is None or encode(was) != encode(obj)):
+                yield entry, home(was) if was is not None else None, home(obj) if obj is not None else None
+        elif entry[0] == "d":
+            a, b = old.deps.get(entry[1]), new.deps.get(entry[1])
+            if a is not b and (a is None or b is None or sorted(a) != sorted(b)):
+                place = dep_home(entry[1])
+                yield entry, place if a is not None else None, place if b is not None else None
+
+
+def _changed_rows(old: Schema, new: Schema):
     for table in old.rows.keys() | new.rows.keys():
         if canonical(old.rows.get(table)) != canonical(new.rows.get(table)):
             place = "ROWS " + table
             yield ("r", table), place if table in old.rows else None, place if table in new.rows else None
 
 
-def build(model: Schema, parent: tuple[Schema, Tree] | None = None) -> tuple[Tree, dict]:
+def build(model: Schema, parent: tuple[Schema, Tree] | None = None, candidates=None) -> tuple[Tree, dict]:
     """The tree of `model`, and the objects to store for it: {id: (kind, canonical text)}.
 
-    With `parent` (a model and its tree), only the homes of what changed are cut again."""
+    With `parent` (a model and its tree), only the homes of what changed are cut again;
+    `candidates` (entries), if given, are all that may have changed since the parent
+    (live.py knows what a read replaced): the rest is not compared."""
     if parent is None:
         members: dict = {}
         for entry, place in _entries(model):
@@ -176,7 +208,7 @@ def build(model: Schema, parent: tuple[Schema, Tree] | None = None) -> tuple[Tre
         dirty = set(members)
     else:
         members, blobs, dirty = dict(parent[1].members), dict(parent[1].blobs), set()
-        for entry, was, now in _changed(parent[0], model):
+        for entry, was, now in _changed(parent[0], model, candidates):
             for place, keep in ((was, False), (now, True)):
                 if place is None:
                     continue
@@ -197,7 +229,34 @@ def build(model: Schema, parent: tuple[Schema, Tree] | None = None) -> tuple[Tre
     root = _tree(sorted(blobs, key=_place), blobs, 0, new)
     stored = (parent[1].stored if parent else frozenset()) | new.keys()
     known = parent[1].stored if parent else frozenset()
-    return Tree(root, blobs, members, frozenset(stored)), {k: v for k, v in new.items() if k not in known}
+    uses, used_by = _uses(model, members, dirty, parent[1] if parent else None)
+    return Tree(root, blobs, members, frozenset(stored), uses, used_by), {k: v for k, v in new.items() if k not in known}
+
+
+def _uses(model: Schema, members: dict, dirty, parent: Tree | None) -> tuple[dict, dict]:
+    """Tree.uses and Tree.used_by for `model`, from `parent`'s where a home is not dirty."""
+    uses = dict(parent.uses) if parent else {}
+    used_by = dict(parent.used_by) if parent else {}
+    gained, lost = {}, {}
+    for place in dirty:
+        before = uses.get(place, frozenset())
+        now = frozenset(dep_home(ref) for entry in members.get(place, ()) if entry[0] == "d"
+                        for ref in model.deps[entry[1]]) - {place}
+        if now:
+            uses[place] = now
+        else:
+            uses.pop(place, None)
+        for ref in now - before:
+            gained.setdefault(ref, set()).add(place)
+        for ref in before - now:
+            lost.setdefault(ref, set()).add(place)
+    for ref in gained.keys() | lost.keys():
+        users = (used_by.get(ref, frozenset()) | gained.get(ref, set())) - lost.get(ref, set())
+        if users:
+            used_by[ref] = frozenset(users)
+        else:
+            used_by.pop(ref, None)
+    return uses, used_by
 
 
 def _tree(places: list, blobs: dict, depth: int, out: dict) -> str:
@@ -256,7 +315,8 @@ def load(rows: list[dict], root: str) -> tuple[Schema, Tree]:
     for kind in KINDS:  # in key order, as a read from the catalog has them
         setattr(model, kind, dict(sorted(getattr(model, kind).items())))
     model.deps = dict(sorted(model.deps.items()))
-    return model, Tree(root, blobs, members, frozenset(trees.keys() | bodies.keys()))
+    uses, used_by = _uses(model, members, members.keys(), None)
+    return model, Tree(root, blobs, members, frozenset(trees.keys() | bodies.keys()), uses, used_by)
 
 
 # --- what differs between commits ---------------------------------------------------------

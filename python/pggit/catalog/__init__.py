@@ -79,7 +79,8 @@ def load_schema(db, schema: str, relations: list[str] | None = None, whole: bool
     path = ", ".join(dict.fromkeys(["pg_catalog", ident(schema), TRACKED_SCHEMA, "pg_temp"]))
     # jit off on every path here (event triggers' too, not only the API's): these queries
     # are costed high enough for JIT, whose compiling took longer than running them (1.2 s)
-    with db.local_settings(search_path=path, jit="off"):
+    plans = "force_generic_plan" if relations is not None else "auto"
+    with db.local_settings(search_path=path, jit="off", plan_cache_mode=plans):
         names = scope = None
         if relations is not None:
             names = text_array(sorted(relations))
