@@ -842,6 +842,17 @@ BEGIN
               FROM pg_event_trigger_ddl_commands() cmd) t) x
       JOIN pggit.branches b ON b.schema_name = x.nsp
      WHERE EXISTS (SELECT FROM pggit.live l WHERE l.branch_id = b.id);
+    -- a relation renamed, or moved to another schema, reports its new name only: its name
+    -- as pggit last read it is the one pggit.identities keeps (a probe by OID each)
+    INSERT INTO pggit.touched (schema_name, relation, object_type)
+    SELECT DISTINCT i.schema_name, i.table_name, coalesce(cmd.object_type, '')
+      FROM pg_event_trigger_ddl_commands() cmd
+      JOIN pggit.identities i ON i.relid = cmd.objid AND i.attnum = 0
+      JOIN pg_class c ON c.oid = i.relid
+      JOIN pggit.branches b ON b.schema_name = i.schema_name
+     WHERE cmd.classid = 'pg_class'::regclass
+       AND (i.table_name <> c.relname OR i.schema_name <> (SELECT n.nspname FROM pg_namespace n WHERE n.oid = c.relnamespace))
+       AND EXISTS (SELECT FROM pggit.live l WHERE l.branch_id = b.id);
     -- GRANT and REVOKE name no schema (ALTER DEFAULT PRIVILEGES neither: read whole anyway)
     INSERT INTO pggit.touched (schema_name, relation, object_type)
     SELECT b.schema_name, NULL, CASE WHEN cmd.command_tag = 'ALTER DEFAULT PRIVILEGES' THEN 'default privileges' ELSE '*' END

@@ -161,6 +161,32 @@ def test_ddl_on_what_names_no_table_reads_functions_and_types_again(pg, statemen
     assert commits.live_model(db, branch).to_json() == _full(db, branch).to_json(), statement
 
 
+@pytest.mark.parametrize("statements", [
+    ["ALTER TABLE t2 RENAME TO t2_renamed"],
+    ["ALTER TABLE t2 RENAME TO t2_renamed", "ALTER TABLE t2_renamed RENAME TO t2_again"],
+    ["ALTER TABLE t2 RENAME TO t2_renamed", "DROP TABLE t2_renamed"],
+    ["ALTER TABLE t2 SET SCHEMA elsewhere"],
+    ["ALTER TABLE t2 RENAME TO t2_renamed", "ALTER TABLE t2_renamed SET SCHEMA elsewhere"],
+    ["ALTER VIEW v0 RENAME TO v0_renamed"],
+    ["ALTER SEQUENCE counter RENAME TO counter_renamed"],
+])
+def test_renames_and_moves_by_hand_are_read_by_the_names_they_left(pg, statements):
+    """A read probes only the names DDL touched, not every relation's: a rename or a move
+    to another schema by hand notes the name the relation had (pggit.identities keeps
+    it), so the model loses the old name as a full read does."""
+    pg.execute(SCHEMA)
+    pg.execute("CREATE SCHEMA elsewhere")
+    pg.execute("SELECT pggit.init()")
+    pg.execute("SELECT pggit.create_branch('feature')")
+    pg.execute("SELECT pggit.switch_branch('feature')")
+    db = PsycopgDb(pg)
+    branch = commits.branch_with_head(db, "feature")
+    pg.execute("SELECT pggit.commit('before')")
+    for statement in statements:
+        pg.execute(statement)
+    assert commits.live_model(db, branch).to_json() == _full(db, branch).to_json(), statements
+
+
 def test_a_partial_read_keeps_identities_as_a_full_sync_would(pg):
     """A read that finds new objects syncs the identities of what it read and of what is
     gone, not the whole schema's: the rows are those a whole-schema sync makes."""

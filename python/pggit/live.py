@@ -123,12 +123,10 @@ def _patched(db, schema: str, base: Schema, tree, touched: list[dict]):
 
 
 def _names_now(db, schema: str, known: set[str], touched: list[dict]) -> set[str]:
-    """The schema's relation names now. Only pggit's own changes touched it (a merge's rows
-    name every relation that came, went or was renamed, old name and new): the known
-    names, with just those looked up. Else every name is read: a rename by hand leaves
-    only its new name in pggit.touched."""
-    if not all(t["object_type"] == "merge" for t in touched):
-        return {r["name"] for r in db.query(filtered("relation_names", False), (schema, None))}
+    """The schema's relation names now: the known names, with those `touched` names looked
+    up. Its rows name every relation that came, went or was renamed, by its old name and
+    its new (a merge notes both; after a rename by hand, the event trigger notes the old
+    name pggit.identities has)."""
     probe = sorted({t["relation"] for t in touched if t["relation"]})
     found = {r["name"] for r in db.query(filtered("relation_names", True), (schema, text_array(probe)))}
     return (known - set(probe)) | found
