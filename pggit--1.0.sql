@@ -892,9 +892,11 @@ CREATE FUNCTION pggit._on_ddl_command_end() RETURNS event_trigger
 LANGUAGE plpgsql AS $$
 BEGIN
     IF pggit._internal() THEN
+        PERFORM pggit._rename_identities();
         RETURN;  -- pggit's own DDL: a merge notes what it changed itself (live.touch)
     END IF;
-    PERFORM pggit._touched();
+    PERFORM pggit._touched();  -- (before the identities take a renamed relation's new name)
+    PERFORM pggit._rename_identities();
     PERFORM pggit._ddl_command_end((pg_catalog.current_schemas(false))[1], pggit._restoring());
 END
 $$;
@@ -961,6 +963,23 @@ LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 $$;
 COMMENT ON FUNCTION pggit._forget_identities() IS
   'pggit internal: the sql_drop event trigger forgets the identities of dropped tables and columns';
+
+-- Keeps the names of pggit.identities' relations current across renames and moves to
+-- another schema (pggit's own too), so that the next rename by hand finds there the name
+-- pggit last read (_touched notes it). SECURITY DEFINER as _forget_identities, and as
+-- narrow: it renames only rows of relations pg_event_trigger_ddl_commands() reports.
+CREATE FUNCTION pggit._rename_identities() RETURNS void
+LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    UPDATE pggit.identities i
+       SET table_name = c.relname, schema_name = n.nspname
+      FROM pg_catalog.pg_event_trigger_ddl_commands() d
+      JOIN pg_catalog.pg_class c ON c.oid = d.objid
+      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+     WHERE d.classid = 'pg_catalog.pg_class'::regclass AND i.relid = d.objid
+       AND (i.table_name <> c.relname OR i.schema_name <> n.nspname)
+$$;
+COMMENT ON FUNCTION pggit._rename_identities() IS
+  'pggit internal: the ddl_command_end event trigger keeps the names of renamed and moved relations current in pggit.identities';
 
 CREATE FUNCTION pggit._on_sql_drop() RETURNS event_trigger
 LANGUAGE plpgsql AS $$

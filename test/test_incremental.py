@@ -165,6 +165,8 @@ def test_ddl_on_what_names_no_table_reads_functions_and_types_again(pg, statemen
     ["ALTER TABLE t2 RENAME TO t2_renamed"],
     ["ALTER TABLE t2 RENAME TO t2_renamed", "ALTER TABLE t2_renamed RENAME TO t2_again"],
     ["ALTER TABLE t2 RENAME TO t2_renamed", "DROP TABLE t2_renamed"],
+    ["ALTER TABLE t2 RENAME TO t2_renamed", "SELECT pggit.commit('renamed')", "ALTER TABLE t2_renamed RENAME TO t2"],
+    ["ALTER TABLE t2 RENAME TO t2_renamed", "SELECT pggit.status()", "ALTER TABLE t2_renamed RENAME TO t2_again"],
     ["ALTER TABLE t2 SET SCHEMA elsewhere"],
     ["ALTER TABLE t2 RENAME TO t2_renamed", "ALTER TABLE t2_renamed SET SCHEMA elsewhere"],
     ["ALTER VIEW v0 RENAME TO v0_renamed"],
