@@ -11,7 +11,9 @@ import pytest
 from conftest import scalar
 from pggit import commits, merging, trees
 from pggit.db import PsycopgDb
+from pggit.diff import as_renamed, diff
 from pggit.merge import merge_models
+from pggit.render import render
 
 # Enough relations that the root tree splits (more than trees.SPLIT homes).
 TABLES = 80
@@ -109,10 +111,45 @@ def test_merging_what_differs_equals_merging_everything(pg, seed):
     heads = [commits.commit_if_changed(db, commits.branch_with_head(db, b), "x")[0] for b in ("main", "feature")]
     base = commits.merge_base_of(db, *heads)
     for strategy in ("fail", "ours", "theirs"):
-        merged, found = merging.merge_commits(db, base, *heads, strategy)
+        merged, found, _ = merging.merge_commits(db, base, *heads, strategy)
         whole, expected = merge_models(*(commits.snapshot(db, h) for h in (base, *heads)), strategy)
         assert merged.to_json() == whole.to_json()
         assert sorted(c.key for c in found) == sorted(c.key for c in expected)
+
+
+def _script(old, new) -> str:
+    return render(diff(old, new, one_transaction=True), as_renamed(old, new), new)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_a_merge_scripts_what_differs_as_it_would_the_whole_models(pg, seed):
+    """merging.apply diffs and renders only the homes that differ between the commits and
+    what depends on them (merging.narrowed): on random DDL on both sides, the script is
+    the one the whole models give, for a three-way merge and a fast-forward."""
+    from test_incremental import SCHEMA as MIXED, _statements
+
+    pg.execute(MIXED)
+    pg.execute("CREATE VIEW v1 AS SELECT * FROM v0; CREATE VIEW v2 AS SELECT id FROM v1")  # views on views
+    pg.execute("SELECT pggit.init()")
+    pg.execute("SELECT pggit.create_branch('feature')")
+    rnd = random.Random(seed)
+    for k in range(30):
+        pg.execute("SELECT pggit.switch_branch(%s)", (rnd.choice(["feature", "main"]),))
+        try:
+            pg.execute(rnd.choice(_statements(rnd, k) + [f"ALTER TABLE t0 ALTER COLUMN name TYPE varchar({k + 20})"]))
+        except psycopg.Error:
+            pass
+    pg.execute("SELECT pggit.switch_branch('main')")
+    db = PsycopgDb(pg)
+    heads = [commits.commit_if_changed(db, commits.branch_with_head(db, b), "x")[0] for b in ("main", "feature")]
+    base = commits.merge_base_of(db, *heads)
+    ours, theirs = (commits.snapshot(db, h) for h in heads)
+    for strategy in ("ours", "theirs"):
+        merged, _, scope = merging.merge_commits(db, base, *heads, strategy)
+        assert _script(*merging.narrowed(ours, merged, scope)) == _script(ours, merged), strategy
+    content = [commits.parsed(db, h)[1] for h in heads]
+    fast_forward = (trees.differing(*content), content, set())
+    assert _script(*merging.narrowed(ours, theirs, fast_forward)) == _script(ours, theirs)
 
 
 def test_a_tree_that_is_not_stored_is_a_pggit_error(pg):

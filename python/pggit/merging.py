@@ -16,6 +16,7 @@ from . import branches, commits, data, errors, identities, live, trees
 from .diff import as_renamed, diff
 from .errors import PggitError
 from .merge import check_choices, merge_models
+from .model import KINDS
 from .quoting import bind_self, literal
 from .render import render
 
@@ -37,15 +38,16 @@ def merge(db, source: str, target: str | None, strategy: str | None, resolutions
         return _record(db, src, tgt, heads, "up_to_date", tgt_head,
                        f"pggit: {tgt['name']} already contains {src['name']}; nothing to merge")
     if base == tgt_head:
-        n = apply(db, tgt, ours, theirs)
+        content = [commits.parsed(db, h)[1] for h in (tgt_head, src_head)]
+        n = apply(db, tgt, ours, theirs, (trees.differing(*content), content, set()))
         commits.set_head(db, tgt, src_head)
         return _record(db, src, tgt, heads, "fast_forward", src_head,
                        f"pggit: fast-forwarded {tgt['name']} to {src['name']} ({n} change(s) applied)")
-    merged, conflicts = merge_commits(db, base, tgt_head, src_head, strategy, resolutions)
+    merged, conflicts, scope = merge_commits(db, base, tgt_head, src_head, strategy, resolutions)
     if conflicts:
         return _record(db, src, tgt, heads, "conflicts", None, _conflict_message(src, tgt, conflicts),
                        conflicts)
-    n = apply(db, tgt, ours, merged)
+    n = apply(db, tgt, ours, merged, scope)
     digest = commits.commit_live(db, tgt, [tgt_head, src_head], f"merge {src['name']} into {tgt['name']}")
     return _record(db, src, tgt, {**heads, "merge_commit": digest}, "merged", digest,
                    f"pggit: merged {src['name']} into {tgt['name']} ({n} change(s) applied)")
@@ -53,11 +55,16 @@ def merge(db, source: str, target: str | None, strategy: str | None, resolutions
 
 def merge_commits(db, base: str, ours: str, theirs: str, strategy: str = "fail", resolutions=None):
     """merge_models over three commits, given only what is not the same in all three
-    (their trees name it); everything else is taken as it is on our side."""
+    (their trees name it); everything else is taken as it is on our side. Returns the
+    merged model, the conflicts, and the scope of the change from ours (`narrowed`)."""
     (b, b_tree), (o, o_tree), (t, t_tree) = (commits.parsed(db, h) for h in (base, ours, theirs))
-    keys, tables = trees.keys_in(trees.differing(b_tree, o_tree, t_tree), b_tree, o_tree, t_tree)
+    homes = trees.differing(b_tree, o_tree, t_tree)
+    keys, tables = trees.keys_in(homes, b_tree, o_tree, t_tree)
     part, found = merge_models(*(trees.only(m, keys, tables) for m in (b, o, t)), strategy, resolutions)
-    return trees.overlay(o, keys, tables, part), found
+    # (the merged part may hold keys no commit has: one side's object under the other's new name)
+    made = {k for kind in KINDS for k in getattr(part, kind)} | part.deps.keys()
+    homes |= {trees.dep_home(k) for k in made}
+    return trees.overlay(o, keys, tables, part), found, (homes, [o_tree, b_tree, t_tree], made)
 
 
 def conflicts(db, source: str, target: str | None) -> list[dict]:
@@ -127,15 +134,17 @@ _MARK = "-- pggit:change "
 _SPLIT = re.compile(r"^-- pggit:change (\d+)\n", re.M)
 
 
-def apply(db, branch: dict, old, new) -> int:
+def apply(db, branch: dict, old, new, scope=None) -> int:
     """Turn the branch's schema from `old` (its live model) into `new`, rows kept.
 
     Runs the engine's script one change at a time, so a statement the rows refuse is
     reported with the object it was changing; the error rolls back everything.
     Then the rows that travel with the schema (data.py). Returns the number of changes
-    applied, rows included.
+    applied, rows included. `scope` (see `narrowed`): where alone `new` differs from `old`.
     """
     schema = branch["schema_name"]
+    rows = old.rows, new.rows
+    old, new = narrowed(old, new, scope)
     changes = diff(old, new, one_transaction=True, runner=db.role())
     with branches.internal(db):
         if changes:
@@ -149,11 +158,28 @@ def apply(db, branch: dict, old, new) -> int:
             identities.adopt(db, schema, renamed, new)
             names, small = live.changed(renamed, new)
             live.touch(db, schema, names, small)
-        rows = data.apply(db, schema, old.rows, new.rows)
+        rows = data.apply(db, schema, *rows)
         if changes:
             # masks follow the relations changed; a function or type: every stand-in
             branches.refresh(db, schema, routed_tables(old, new), None if small else names)
     return len(changes) + rows
+
+
+def narrowed(old, new, scope):
+    """`old` and `new` cut down to what a change between them can reach, for diff and
+    render: `scope` is (homes, trees, keys): the homes (trees.py) where alone the two
+    differ, the trees of the commits they come from (`old`'s first), and the keys `new`
+    has that no tree names (a merge's). What depends on those homes comes along (render
+    rebuilds it when what it names changes), and every function, type and default
+    privilege; the rest would only be compared equal. None: the whole models."""
+    if scope is None:
+        return old, new
+    homes, content, made = scope
+    reach = trees.around(homes, old, content[0])
+    # a sequence owned by a column goes with it (its dependency on the column is not kept)
+    reach |= {f"REL {s.name}" for s in old.sequences.values() if f"REL {s.owned_by_table}" in reach}
+    keys = trees.keys_in(reach, *content)[0] | made
+    return trees.only(old, keys, set()), trees.only(new, keys, set())
 
 
 def routed_tables(old, new) -> set[str] | None:

@@ -337,10 +337,36 @@ def keys_in(homes: set[str], *content: Tree) -> tuple[set[str], set[str]]:
     return keys, tables
 
 
+def around(homes: set[str], model: Schema, tree: Tree) -> set[str]:
+    """`homes`, and the homes of `model` (whose tree is `tree`) with an object that depends
+    on something in them, or on such an object, and so on (a view on a view on a changed
+    table; not every table whose foreign key names a table that names a changed one), and
+    every home that is not a relation's or rows' (functions, types, default privileges:
+    few, and named from anywhere). Whatever is in `homes` counts as reached; after
+    that, an object (by its key), or a relation's whole home when the relation itself is."""
+    out, whole, keys = set(homes), set(homes), set()
+    todo = set(homes)
+    while todo:
+        users, todo = tree.dependents(todo), set()
+        for user in users:
+            for entry in tree.members.get(user, ()):
+                if entry[0] != "d" or entry[1] in keys:
+                    continue
+                if any(ref in keys or dep_home(ref) in whole for ref in model.deps.get(entry[1], ())):
+                    keys.add(entry[1])
+                    out.add(user)
+                    todo.add(user)
+                    if entry[1].startswith(_RELATIONS) and dep_home(entry[1]) == user:
+                        whole.add(user)
+    return out | {h for h in tree.blobs if not h.startswith(("REL ", "ROWS "))}
+
+
 def only(model: Schema, keys: set[str], tables: set[str]) -> Schema:
-    """The part of `model` made of these keys (objects and their dependencies) and tables' rows."""
+    """The part of `model` made of these keys (objects and their dependencies) and tables'
+    rows, in key order (as the model has them)."""
+    keys = sorted(keys)
     out = Schema(deps={k: model.deps[k] for k in keys if k in model.deps},
-                 rows={t: model.rows[t] for t in tables if t in model.rows})
+                 rows={t: model.rows[t] for t in sorted(tables) if t in model.rows})
     for kind in KINDS:
         objects = getattr(model, kind)
         setattr(out, kind, {k: objects[k] for k in keys if k in objects})

@@ -73,8 +73,8 @@ def load_schema(db, schema: str, relations: list[str] | None = None, whole: bool
     `relations`: read only these tables, views and sequences (by name) and what belongs
     to them, with every function, type, statistics object and default privilege (few,
     and cheap to read); the dependencies they have are all there. None: everything.
-    `whole` False: not the functions, types and default privileges themselves (their
-    comments, grants and dependencies are read all the same).
+    `whole` False: not the functions, types and default privileges, nor their comments,
+    grants and dependencies.
     """
     path = ", ".join(dict.fromkeys(["pg_catalog", ident(schema), TRACKED_SCHEMA, "pg_temp"]))
     # jit off on every path here (event triggers' too, not only the API's): these queries
@@ -85,7 +85,8 @@ def load_schema(db, schema: str, relations: list[str] | None = None, whole: bool
         if relations is not None:
             names = text_array(sorted(relations))
             scope = text_array(sorted(set(relations) | {r["name"] for r in db.query(sql("referenced"), (schema, names))}))
-        rows = {name: db.query(filtered(name, relations is not None), (schema,) if name in WHOLE_KINDS else (schema, names))
+        unrelated = "true" if whole or relations is None else "false"  # functions' and types' grants, ...
+        rows = {name: db.query(filtered(name, relations is not None), _params(name, schema, names, unrelated))
                 for name in _LOADERS if name not in _ADDRESSED and (whole or name not in UNRELATED_KINDS)}
         rows.update({name: [] for name in UNRELATED_KINDS if not whole})
         rows.update({name: [] for name in _ADDRESSED})
@@ -95,7 +96,7 @@ def load_schema(db, schema: str, relations: list[str] | None = None, whole: bool
         # partial one looks up each object it reads by index.
         index_joins = "on" if relations is not None else "off"
         with db.local_settings(enable_nestloop=index_joins, enable_mergejoin=index_joins):
-            for r in db.query(_addressed(relations is not None), (schema, names, scope)):
+            for r in db.query(_addressed(relations is not None), (schema, names, scope, unrelated)):
                 rows[r["query"]].append(r)
     objects = []
     for name, loader in _LOADERS.items():
@@ -106,6 +107,14 @@ def load_schema(db, schema: str, relations: list[str] | None = None, whole: bool
     # in Python's order, as snapshots keep them (the server's collation may differ)
     return Schema.of(objects, {key: sorted(refs) for key, refs in deps.items()})
 
+
+
+def _params(name: str, schema: str, names: str | None, unrelated: str) -> tuple:
+    """A loader query's parameters: the schema; the relations' names; for privileges,
+    whether those on functions and types are read too."""
+    if name in WHOLE_KINDS:
+        return (schema,)
+    return (schema, names, unrelated) if name == "privileges" else (schema, names)
 
 
 def _json(value):

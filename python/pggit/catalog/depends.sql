@@ -1,6 +1,7 @@
 -- Dependencies between objects of one schema, as (key, ref) pairs of model keys.
 -- Prefixed with `WITH objects AS (objects.sql)` by the loader. $2 (text[]): only
--- what these relations' objects (and every function, type and statistics object) depend on.
+-- what these relations' objects, and every statistics object, depend on, and every
+-- function's and type's if $4 (boolean; $2 NULL: everything).
 WITH links AS (
     -- a full read: every object's dependencies, all of pg_depend joined at once
     SELECT a.key, a.object_type, d.refclassid, d.refobjid, d.refobjsubid
@@ -17,7 +18,9 @@ WITH links AS (
             WHERE d.classid OPERATOR(pg_catalog.=) a.classid AND d.objid OPERATOR(pg_catalog.=) a.objid
               AND d.objsubid OPERATOR(pg_catalog.=) a.objsubid AND d.deptype OPERATOR(pg_catalog.=) ANY (ARRAY['n', 'a']::"char"[])
            OFFSET 0) d
-     WHERE NOT ($2::text[] IS NULL) AND (a.rel IS NULL OR a.rel OPERATOR(pg_catalog.=) ANY (SELECT pg_catalog.unnest($2::text[]::name[])))
+     WHERE NOT ($2::text[] IS NULL)
+       AND (a.rel OPERATOR(pg_catalog.=) ANY (SELECT pg_catalog.unnest($2::text[]::name[]))
+            OR (a.rel IS NULL AND ($4::boolean OR a.object_type OPERATOR(pg_catalog.=) 'STATISTICS')))
 )
 SELECT DISTINCT l.key, b.key AS ref
   FROM links l

@@ -1,4 +1,5 @@
--- Privileges granted on objects of one schema, owners' own privileges left out.
+-- Privileges granted on objects of one schema, owners' own privileges left out. $2
+-- (text[]): only on these relations (NULL: all); $3 (boolean): on functions and types too.
 -- A NULL acl reads as the built-in default (acldefault): a function's and a type's grant to PUBLIC, a
 -- relation's to its owner alone (so a relation without an ACL has nothing to read).
 SELECT o.object_type, o.name, o.column_name,
@@ -29,7 +30,8 @@ SELECT o.object_type, o.name, o.column_name,
            p.oid::regprocedure::text, NULL, p.proowner,
            pg_catalog.aclexplode(coalesce(p.proacl, pg_catalog.acldefault('f', p.proowner)))
       FROM pg_proc p JOIN pg_namespace n ON n.oid OPERATOR(pg_catalog.=) p.pronamespace
-     WHERE n.nspname OPERATOR(pg_catalog.=) $1::name AND p.prokind OPERATOR(pg_catalog.=) ANY (ARRAY['f', 'p', 'w', 'a']::"char"[])
+     WHERE $3::boolean  -- functions' and types' only if asked (a partial read may leave them out)
+       AND n.nspname OPERATOR(pg_catalog.=) $1::name AND p.prokind OPERATOR(pg_catalog.=) ANY (ARRAY['f', 'p', 'w', 'a']::"char"[])
        AND NOT EXISTS (SELECT 1 FROM pg_depend i  -- a range type's constructors come with it
                         WHERE i.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::regclass
                           AND i.objid OPERATOR(pg_catalog.=) p.oid AND i.deptype OPERATOR(pg_catalog.=) 'i')
@@ -37,7 +39,7 @@ SELECT o.object_type, o.name, o.column_name,
     SELECT CASE WHEN t.typtype OPERATOR(pg_catalog.=) 'd' THEN 'DOMAIN' ELSE 'TYPE' END, 'pg_catalog.pg_type'::regclass, t.oid, t.typname, NULL, t.typowner,
            pg_catalog.aclexplode(coalesce(t.typacl, pg_catalog.acldefault('T', t.typowner)))
       FROM pg_type t JOIN pg_namespace n ON n.oid OPERATOR(pg_catalog.=) t.typnamespace
-     WHERE n.nspname OPERATOR(pg_catalog.=) $1::name
+     WHERE $3::boolean AND n.nspname OPERATOR(pg_catalog.=) $1::name
        AND (t.typtype OPERATOR(pg_catalog.=) ANY (ARRAY['e', 'd']::"char"[])
             OR (t.typtype OPERATOR(pg_catalog.=) 'c' AND (SELECT relkind FROM pg_class WHERE oid OPERATOR(pg_catalog.=) t.typrelid) OPERATOR(pg_catalog.=) 'c'))
   ) AS o
