@@ -22,12 +22,13 @@ from pggit.db import PsycopgDb
 
 SCHEMA = """
 CREATE TYPE mood AS ENUM ('ok', 'sad');
+CREATE TYPE pair AS (a integer, b text);
 CREATE FUNCTION plus1(a integer) RETURNS integer LANGUAGE sql IMMUTABLE AS $$ SELECT a + 1 $$;
 CREATE SEQUENCE counter;
 CREATE TABLE t0 (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, name text, m mood DEFAULT 'ok',
                  n integer DEFAULT plus1(1), c bigint DEFAULT nextval('counter'));
 CREATE TABLE t1 (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, t0_id bigint REFERENCES t0 (id), v text);
-CREATE TABLE t2 (id serial PRIMARY KEY, t1_id bigint REFERENCES t1 (id), w numeric(6,2));
+CREATE TABLE t2 (id serial PRIMARY KEY, t1_id bigint REFERENCES t1 (id), w numeric(6,2), p pair);
 CREATE INDEX t1_v_idx ON t1 (v);
 CREATE VIEW v0 AS SELECT t0.id, t0.name, t1.v FROM t0 JOIN t1 ON t1.t0_id = t0.id;
 CREATE FUNCTION stamp() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
@@ -67,6 +68,9 @@ def _statements(rnd: random.Random, k: int) -> list[str]:
         f"ALTER TYPE mood ADD VALUE IF NOT EXISTS 'v{k}'",
         f"ALTER TYPE mood RENAME VALUE 'sad' TO 'blue{k}'",
         f"ALTER TYPE mood RENAME TO mood{k}",
+        f"ALTER TYPE pair ADD ATTRIBUTE c{k} integer",
+        f"COMMENT ON TYPE pair IS 'pair {k}'",
+        f"ALTER TABLE {t} ADD COLUMN q{k} pair",
         f"CREATE OR REPLACE FUNCTION plus1(a integer) RETURNS integer LANGUAGE sql IMMUTABLE AS $$ SELECT a + {k} $$",
         f"ALTER FUNCTION plus1(integer) RENAME TO plus{k}",
         f"ALTER SEQUENCE counter INCREMENT BY {k + 1}",

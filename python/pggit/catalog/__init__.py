@@ -82,20 +82,21 @@ def load_schema(db, schema: str, relations: list[str] | None = None, whole: bool
     plans = "force_generic_plan" if relations is not None else "auto"
     with db.local_settings(search_path=path, jit="off", plan_cache_mode=plans):
         names = scope = None
+        unrelated = "true" if whole or relations is None else "false"  # functions' and types' grants, ...
         if relations is not None:
             names = text_array(sorted(relations))
-            scope = text_array(sorted(set(relations) | {r["name"] for r in db.query(sql("referenced"), (schema, names))}))
-        unrelated = "true" if whole or relations is None else "false"  # functions' and types' grants, ...
+            referenced = db.query(sql("referenced"), (schema, names, unrelated))
+            scope = text_array(sorted(set(relations) | {r["name"] for r in referenced}))
         rows = {name: db.query(filtered(name, relations is not None), _params(name, schema, names, unrelated))
                 for name in _LOADERS if name not in _ADDRESSED and (whole or name not in UNRELATED_KINDS)}
         rows.update({name: [] for name in UNRELATED_KINDS if not whole})
         rows.update({name: [] for name in _ADDRESSED})
-        # A full read: hash joins over the address book; it has no index, and a
-        # misestimate (a branch new to the planner's statistics) made nested loops over it
-        # quadratic (27 s), and merge joins sorted it (50 ms of 200 at 1,000 tables). A
-        # partial one looks up each object it reads by index.
+        # Hash joins over the address book: it has no index, and a misestimate (a branch
+        # new to the planner's statistics) made nested loops over it quadratic in a full
+        # read (27 s), and merge joins sorted it (50 ms of 200 at 1,000 tables; in a
+        # partial read too). A partial read looks up each object it reads by index.
         index_joins = "on" if relations is not None else "off"
-        with db.local_settings(enable_nestloop=index_joins, enable_mergejoin=index_joins):
+        with db.local_settings(enable_nestloop=index_joins, enable_mergejoin="off"):
             for r in db.query(_addressed(relations is not None), (schema, names, scope, unrelated)):
                 rows[r["query"]].append(r)
     objects = []

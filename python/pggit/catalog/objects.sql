@@ -1,8 +1,9 @@
 -- Address book of one schema: every pg_depend / pg_description address of an object
 -- of the schema, mapped to the model key of the object that owns it, and `rel`: the
 -- relation (table, view, sequence) it belongs to, NULL for functions, types and
--- statistics. $3 (text[]): only addresses of these relations' objects, and of every
--- function, type and statistics object (NULL: all). Other queries use it as the CTE
+-- statistics. $3 (text[]): only addresses of these relations' objects (composite
+-- types among them), and of every function, type and statistics object, and of every
+-- composite type's if $4 (boolean; $3 NULL: all). Other queries use it as the CTE
 -- `objects`; it is never run alone.
 --
 -- Everything of a relation is reached from `rels` by the catalogs' indexes on the
@@ -10,7 +11,7 @@
 -- costs what it reads, not what the schema holds.
 WITH nsp AS (
     SELECT n.oid FROM pg_namespace n WHERE n.nspname OPERATOR(pg_catalog.=) $1::name
-), rels AS MATERIALIZED (  -- the relations read, and every composite type (read whole, as types are)
+), rels AS MATERIALIZED (  -- the relations read, and every composite type if types are read whole
     SELECT c.oid, c.relname, c.relkind, c.reltype
       FROM pg_class c
      WHERE c.relnamespace OPERATOR(pg_catalog.=) (SELECT oid FROM nsp)
@@ -20,7 +21,7 @@ WITH nsp AS (
     SELECT c.oid, c.relname, c.relkind, c.reltype
       FROM pg_type t
       JOIN pg_class c ON c.oid OPERATOR(pg_catalog.=) t.typrelid
-     WHERE NOT ($3::text[] IS NULL) AND t.typnamespace OPERATOR(pg_catalog.=) (SELECT oid FROM nsp)
+     WHERE NOT ($3::text[] IS NULL) AND $4::boolean AND t.typnamespace OPERATOR(pg_catalog.=) (SELECT oid FROM nsp)
        AND t.typtype OPERATOR(pg_catalog.=) 'c' AND c.relkind OPERATOR(pg_catalog.=) 'c'
 )
 SELECT classid, objid, objsubid, object_type, table_name, name, rel,
@@ -96,6 +97,7 @@ SELECT classid, objid, objsubid, object_type, table_name, name, rel,
     SELECT 'pg_catalog.pg_trigger'::regclass, g.oid, 0, 'TRIGGER', c.relname, g.tgname, c.relname
       FROM rels c
       JOIN pg_trigger g ON g.tgrelid OPERATOR(pg_catalog.=) c.oid
+     WHERE NOT g.tgisinternal  -- (a foreign key's: nothing of the schema depends on them, nor they on it)
     UNION ALL
     SELECT 'pg_catalog.pg_policy'::regclass, p.oid, 0, 'POLICY', c.relname, p.polname, c.relname
       FROM rels c

@@ -1,6 +1,7 @@
--- The relations of schema $1 that the objects of relations $2 (text[], names) and every
--- function, type and statistics object of the schema depend on: what a partial read of
--- $2 must also have addresses for, to name the other end of each dependency.
+-- The relations (and composite types) of schema $1 that the objects of relations $2
+-- (text[], names), every statistics object and, if $3 (boolean), every function and
+-- type of the schema depend on: what a partial read of $2 must also have addresses for,
+-- to name the other end of each dependency.
 WITH nsp AS (
     SELECT n.oid FROM pg_namespace n WHERE n.nspname OPERATOR(pg_catalog.=) $1::name
 ), own AS (
@@ -17,19 +18,20 @@ WITH nsp AS (
     SELECT 'pg_catalog.pg_attrdef'::regclass, d.oid FROM pg_attrdef d JOIN own ON own.oid OPERATOR(pg_catalog.=) d.adrelid
     UNION ALL
     SELECT 'pg_catalog.pg_trigger'::regclass, g.oid FROM pg_trigger g JOIN own ON own.oid OPERATOR(pg_catalog.=) g.tgrelid
+     WHERE NOT g.tgisinternal
     UNION ALL
     SELECT 'pg_catalog.pg_policy'::regclass, p.oid FROM pg_policy p JOIN own ON own.oid OPERATOR(pg_catalog.=) p.polrelid
     UNION ALL
     SELECT 'pg_catalog.pg_rewrite'::regclass, w.oid FROM pg_rewrite w JOIN own ON own.oid OPERATOR(pg_catalog.=) w.ev_class
     UNION ALL
-    SELECT 'pg_catalog.pg_proc'::regclass, p.oid FROM pg_proc p WHERE p.pronamespace OPERATOR(pg_catalog.=) (SELECT oid FROM nsp)
+    SELECT 'pg_catalog.pg_proc'::regclass, p.oid FROM pg_proc p WHERE $3::boolean AND p.pronamespace OPERATOR(pg_catalog.=) (SELECT oid FROM nsp)
     UNION ALL
     SELECT 'pg_catalog.pg_type'::regclass, t.oid FROM pg_type t  -- not arrays: they depend on nothing of their own
-     WHERE t.typnamespace OPERATOR(pg_catalog.=) (SELECT oid FROM nsp) AND t.typrelid OPERATOR(pg_catalog.=) 0
+     WHERE $3::boolean AND t.typnamespace OPERATOR(pg_catalog.=) (SELECT oid FROM nsp) AND t.typrelid OPERATOR(pg_catalog.=) 0
        AND NOT (t.typelem OPERATOR(pg_catalog.<>) 0 AND t.typsubscript OPERATOR(pg_catalog.=) 'pg_catalog.array_subscript_handler'::regproc)
     UNION ALL
     SELECT 'pg_catalog.pg_constraint'::regclass, k.oid FROM pg_constraint k
-     WHERE k.connamespace OPERATOR(pg_catalog.=) (SELECT oid FROM nsp) AND k.contypid OPERATOR(pg_catalog.<>) 0
+     WHERE $3::boolean AND k.connamespace OPERATOR(pg_catalog.=) (SELECT oid FROM nsp) AND k.contypid OPERATOR(pg_catalog.<>) 0
     UNION ALL
     SELECT 'pg_catalog.pg_statistic_ext'::regclass, s.oid FROM pg_statistic_ext s
      WHERE s.stxnamespace OPERATOR(pg_catalog.=) (SELECT oid FROM nsp)
@@ -55,4 +57,4 @@ WITH nsp AS (
 )
 SELECT DISTINCT c.relname::text AS name
   FROM refs JOIN pg_class c ON c.oid OPERATOR(pg_catalog.=) refs.relid
- WHERE c.relnamespace OPERATOR(pg_catalog.=) (SELECT oid FROM nsp) AND c.relkind OPERATOR(pg_catalog.<>) 'c'
+ WHERE c.relnamespace OPERATOR(pg_catalog.=) (SELECT oid FROM nsp)
