@@ -842,17 +842,6 @@ BEGIN
               FROM pg_event_trigger_ddl_commands() cmd) t) x
       JOIN pggit.branches b ON b.schema_name = x.nsp
      WHERE EXISTS (SELECT FROM pggit.live l WHERE l.branch_id = b.id);
-    -- a relation renamed, or moved to another schema, reports its new name only: its name
-    -- as pggit last read it is the one pggit.identities keeps (a probe by OID each)
-    INSERT INTO pggit.touched (schema_name, relation, object_type)
-    SELECT DISTINCT i.schema_name, i.table_name, coalesce(cmd.object_type, '')
-      FROM pg_event_trigger_ddl_commands() cmd
-      JOIN pggit.identities i ON i.relid = cmd.objid AND i.attnum = 0
-      JOIN pg_class c ON c.oid = i.relid
-      JOIN pggit.branches b ON b.schema_name = i.schema_name
-     WHERE cmd.classid = 'pg_class'::regclass
-       AND (i.table_name <> c.relname OR i.schema_name <> (SELECT n.nspname FROM pg_namespace n WHERE n.oid = c.relnamespace))
-       AND EXISTS (SELECT FROM pggit.live l WHERE l.branch_id = b.id);
     -- GRANT and REVOKE name no schema (ALTER DEFAULT PRIVILEGES neither: read whole anyway)
     INSERT INTO pggit.touched (schema_name, relation, object_type)
     SELECT b.schema_name, NULL, CASE WHEN cmd.command_tag = 'ALTER DEFAULT PRIVILEGES' THEN 'default privileges' ELSE '*' END
@@ -892,11 +881,11 @@ CREATE FUNCTION pggit._on_ddl_command_end() RETURNS event_trigger
 LANGUAGE plpgsql AS $$
 BEGIN
     IF pggit._internal() THEN
-        PERFORM pggit._rename_identities();
+        PERFORM pggit._renamed(false);
         RETURN;  -- pggit's own DDL: a merge notes what it changed itself (live.touch)
     END IF;
-    PERFORM pggit._touched();  -- (before the identities take a renamed relation's new name)
-    PERFORM pggit._rename_identities();
+    PERFORM pggit._touched();
+    PERFORM pggit._renamed(true);
     PERFORM pggit._ddl_command_end((pg_catalog.current_schemas(false))[1], pggit._restoring());
 END
 $$;
@@ -964,22 +953,36 @@ $$;
 COMMENT ON FUNCTION pggit._forget_identities() IS
   'pggit internal: the sql_drop event trigger forgets the identities of dropped tables and columns';
 
--- Keeps the names of pggit.identities' relations current across renames and moves to
--- another schema (pggit's own too), so that the next rename by hand finds there the name
--- pggit last read (_touched notes it). SECURITY DEFINER as _forget_identities, and as
--- narrow: it renames only rows of relations pg_event_trigger_ddl_commands() reports.
-CREATE FUNCTION pggit._rename_identities() RETURNS void
-LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-    UPDATE pggit.identities i
-       SET table_name = c.relname, schema_name = n.nspname
-      FROM pg_catalog.pg_event_trigger_ddl_commands() d
-      JOIN pg_catalog.pg_class c ON c.oid = d.objid
-      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-     WHERE d.classid = 'pg_catalog.pg_class'::regclass AND i.relid = d.objid
-       AND (i.table_name <> c.relname OR i.schema_name <> n.nspname)
+-- A relation renamed, or moved to another schema, reports its new name only. Its name
+-- as pggit last read it is the one pggit.identities keeps: with `note`, it goes to
+-- pggit.touched (live.py probes it); then the identities take the new name, for the
+-- next rename (pggit's own DDL too, which notes what it changed itself). SECURITY
+-- DEFINER as _forget_identities, and as narrow: it reads and renames only what
+-- pg_event_trigger_ddl_commands() reports. plpgsql, not sql: its plan is kept for the
+-- session, not made again at every DDL statement.
+CREATE FUNCTION pggit._renamed(note boolean) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    WITH moved AS MATERIALIZED (
+        SELECT i.relid, i.schema_name AS was_schema, i.table_name AS was, c.relname, n.nspname,
+               coalesce(d.object_type, '') AS object_type
+          FROM pg_event_trigger_ddl_commands() d
+          JOIN pggit.identities i ON i.relid = d.objid AND i.attnum = 0
+          JOIN pg_class c ON c.oid = d.objid
+          JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE d.classid = 'pg_class'::regclass AND (i.table_name <> c.relname OR i.schema_name <> n.nspname)
+    ), noted AS (
+        INSERT INTO pggit.touched (schema_name, relation, object_type)
+        SELECT DISTINCT m.was_schema, m.was, m.object_type
+          FROM moved m JOIN pggit.branches b ON b.schema_name = m.was_schema
+         WHERE note AND EXISTS (SELECT FROM pggit.live l WHERE l.branch_id = b.id)
+    )
+    UPDATE pggit.identities i SET table_name = m.relname, schema_name = m.nspname
+      FROM moved m WHERE i.relid = m.relid;
+END
 $$;
-COMMENT ON FUNCTION pggit._rename_identities() IS
-  'pggit internal: the ddl_command_end event trigger keeps the names of renamed and moved relations current in pggit.identities';
+COMMENT ON FUNCTION pggit._renamed(boolean) IS
+  'pggit internal: the ddl_command_end event trigger notes the old names of renamed and moved relations and keeps pggit.identities current';
 
 CREATE FUNCTION pggit._on_sql_drop() RETURNS event_trigger
 LANGUAGE plpgsql AS $$

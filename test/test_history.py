@@ -124,7 +124,7 @@ def _script(old, new) -> str:
 @pytest.mark.parametrize("seed", range(8))
 def test_a_merge_scripts_what_differs_as_it_would_the_whole_models(pg, seed):
     """merging.apply diffs and renders only the homes that differ between the commits and
-    what depends on them (merging.narrowed): on random DDL on both sides, the script is
+    what depends on them (trees.narrowed): on random DDL on both sides, the script is
     the one the whole models give, for a three-way merge and a fast-forward."""
     from test_incremental import SCHEMA as MIXED, _statements
 
@@ -141,15 +141,19 @@ def test_a_merge_scripts_what_differs_as_it_would_the_whole_models(pg, seed):
             pass
     pg.execute("SELECT pggit.switch_branch('main')")
     db = PsycopgDb(pg)
+    # schema_diff of the live branches (trees cut from what the reads replaced) too
+    for a, b in (("main", "feature"), ("feature", "main")):
+        whole = commits.resolve(db, a), commits.resolve(db, b)
+        assert _script(*commits.compared(db, a, b)) == _script(*whole), (a, b)
     heads = [commits.commit_if_changed(db, commits.branch_with_head(db, b), "x")[0] for b in ("main", "feature")]
     base = commits.merge_base_of(db, *heads)
     ours, theirs = (commits.snapshot(db, h) for h in heads)
     for strategy in ("ours", "theirs"):
         merged, _, scope = merging.merge_commits(db, base, *heads, strategy)
-        assert _script(*merging.narrowed(ours, merged, scope)) == _script(ours, merged), strategy
+        assert _script(*trees.narrowed(ours, merged, scope)) == _script(ours, merged), strategy
     content = [commits.parsed(db, h)[1] for h in heads]
     fast_forward = (trees.differing(*content), content, set())
-    assert _script(*merging.narrowed(ours, theirs, fast_forward)) == _script(ours, theirs)
+    assert _script(*trees.narrowed(ours, theirs, fast_forward)) == _script(ours, theirs)
 
 
 def test_a_tree_that_is_not_stored_is_a_pggit_error(pg):

@@ -225,7 +225,7 @@ def schema_diff_sql(source, target) -> str:
     from . import commits, engine
 
     db = server_db()
-    return engine.script(commits.resolve(db, source), commits.resolve(db, target), runner=db.role())
+    return engine.script(*commits.compared(db, source, target), runner=db.role())
 
 # Commits and merge
 

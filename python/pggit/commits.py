@@ -237,7 +237,8 @@ def status(db) -> list[dict]:
 
     branches.require_init(db)
     branch = branch_with_head(db, None)
-    changes = diff(snapshot(db, branch["head"]), live_model(db, branch), runner=db.role())
+    head = _with_tree(db, None if branch["head"] is None else parsed(db, branch["head"]))
+    changes = diff(*_narrowed(head, _live_with_tree(db, branch)), runner=db.role())
     return [change_row(c) for c in changes]
 
 
@@ -245,7 +246,42 @@ def diff_refs(db, a: str, b: str) -> list[dict]:
     """schema_diff over refs: the changes turning `a` into `b` (branch names or commit hashes)."""
     from .diff import diff
 
-    return [change_row(c) for c in diff(resolve(db, a), resolve(db, b), runner=db.role())]
+    return [change_row(c) for c in diff(*compared(db, a, b), runner=db.role())]
+
+
+def compared(db, a: str, b: str):
+    """The models of refs `a` and `b` (see `resolve`), cut down to what differs between
+    them and what depends on it (trees.narrowed): what a diff of the two needs."""
+    return _narrowed(_resolve_with_tree(db, a), _resolve_with_tree(db, b))
+
+
+def _narrowed(a, b):
+    return trees.narrowed(a[0], b[0], (trees.differing(a[1], b[1]), [a[1], b[1]], set()))
+
+
+def _resolve_with_tree(db, ref: str):
+    """`resolve`, with the model's tree."""
+    branches.require_init(db)
+    if db.query("SELECT 1 FROM pggit.branches WHERE name = $1", (ref,)):
+        return _live_with_tree(db, branch_with_head(db, ref))
+    return _with_tree(db, parsed(db, resolve_commit(db, ref)))
+
+
+def _live_with_tree(db, branch: dict):
+    """A branch's live model and its tree, cut from the commit the read started from."""
+    model, state = live.read(db, branch, lambda digest: parsed(db, digest))
+    base = state.get("base") or state.get("unchanged")
+    parent = parsed(db, base) if base else None
+    return model, trees.build(model, parent, live.candidates(state, base) if base else None)[0]
+
+
+def _with_tree(db, commit):
+    """A commit's (model, tree) to diff: the model copied (the empty schema for none)."""
+    from .model import Schema
+
+    if commit is None:
+        return Schema(), trees.build(Schema())[0]
+    return commit[0].copy(), commit[1]
 
 
 def change_row(change) -> dict:

@@ -56,7 +56,7 @@ def merge(db, source: str, target: str | None, strategy: str | None, resolutions
 def merge_commits(db, base: str, ours: str, theirs: str, strategy: str = "fail", resolutions=None):
     """merge_models over three commits, given only what is not the same in all three
     (their trees name it); everything else is taken as it is on our side. Returns the
-    merged model, the conflicts, and the scope of the change from ours (`narrowed`)."""
+    merged model, the conflicts, and the scope of the change from ours (trees.narrowed)."""
     (b, b_tree), (o, o_tree), (t, t_tree) = (commits.parsed(db, h) for h in (base, ours, theirs))
     homes = trees.differing(b_tree, o_tree, t_tree)
     keys, tables = trees.keys_in(homes, b_tree, o_tree, t_tree)
@@ -140,11 +140,11 @@ def apply(db, branch: dict, old, new, scope=None) -> int:
     Runs the engine's script one change at a time, so a statement the rows refuse is
     reported with the object it was changing; the error rolls back everything.
     Then the rows that travel with the schema (data.py). Returns the number of changes
-    applied, rows included. `scope` (see `narrowed`): where alone `new` differs from `old`.
+    applied, rows included. `scope` (trees.narrowed): where alone `new` differs from `old`.
     """
     schema = branch["schema_name"]
     rows = old.rows, new.rows
-    old, new = narrowed(old, new, scope)
+    old, new = trees.narrowed(old, new, scope)
     changes = diff(old, new, one_transaction=True, runner=db.role())
     with branches.internal(db):
         if changes:
@@ -163,23 +163,6 @@ def apply(db, branch: dict, old, new, scope=None) -> int:
             # masks follow the relations changed; a function or type: every stand-in
             branches.refresh(db, schema, routed_tables(old, new), None if small else names)
     return len(changes) + rows
-
-
-def narrowed(old, new, scope):
-    """`old` and `new` cut down to what a change between them can reach, for diff and
-    render: `scope` is (homes, trees, keys): the homes (trees.py) where alone the two
-    differ, the trees of the commits they come from (`old`'s first), and the keys `new`
-    has that no tree names (a merge's). What depends on those homes comes along (render
-    rebuilds it when what it names changes), and every function, type and default
-    privilege; the rest would only be compared equal. None: the whole models."""
-    if scope is None:
-        return old, new
-    homes, content, made = scope
-    reach = trees.around(homes, old, content[0])
-    # a sequence owned by a column goes with it (its dependency on the column is not kept)
-    reach |= {f"REL {s.name}" for s in old.sequences.values() if f"REL {s.owned_by_table}" in reach}
-    keys = trees.keys_in(reach, *content)[0] | made
-    return trees.only(old, keys, set()), trees.only(new, keys, set())
 
 
 def routed_tables(old, new) -> set[str] | None:

@@ -384,3 +384,20 @@ def overlay(model: Schema, keys: set[str], tables: set[str], part: Schema) -> Sc
         merged.update(getattr(part, kind))
         setattr(out, kind, dict(sorted(merged.items())))
     return out
+
+
+def narrowed(old, new, scope):
+    """`old` and `new` cut down to what a change between them can reach, for diff and
+    render: `scope` is (homes, trees, keys): the homes where alone the two differ, the
+    trees they come from (`old`'s first; a merge's: the three commits'), and the keys
+    `new` has that no tree names (a merge's). What depends on those homes comes along (render
+    rebuilds it when what it names changes), and every function, type and default
+    privilege; the rest would only be compared equal. None: the whole models."""
+    if scope is None:
+        return old, new
+    homes, content, made = scope
+    reach = around(homes, old, content[0])
+    # a sequence owned by a column goes with it (its dependency on the column is not kept)
+    reach |= {f"REL {s.name}" for s in old.sequences.values() if f"REL {s.owned_by_table}" in reach}
+    keys = keys_in(reach, *content)[0] | made
+    return only(old, keys, set()), only(new, keys, set())
