@@ -2,12 +2,13 @@
 
 `pggit.live` names, per branch, a commit whose snapshot the branch's schema equalled
 when pggit last read it; `pggit.touched` lists what DDL changed in the schema since (the
-event triggers add a row per statement: the relation it changed, by name, or NULL for a
-function, type, statistics object or default privilege; pggit's own DDL too). Reading
-the branch then takes that snapshot, and reads from the catalog again only:
+event triggers add a row per statement: the relation it changed, by name, and the old
+name of one it renamed or moved away, or NULL for a function, type, statistics object or
+default privilege; a merge notes what it changed itself). Reading the branch then takes
+that snapshot, and reads from the catalog again only:
 
-- the touched relations, what depends on them, and any relation whose name came or went
-  (a rename or a drop: names the snapshot has and the schema lacks, or the reverse);
+- the touched relations and what depends on them (the snapshot's tree indexes that),
+  and loses those of their names that are gone (a rename, a move or a drop);
 - every function, type, statistics object and default privilege, if DDL touched one
   (a row without a relation).
 
