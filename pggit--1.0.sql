@@ -962,23 +962,27 @@ COMMENT ON FUNCTION pggit._forget_identities() IS
 -- session, not made again at every DDL statement.
 CREATE FUNCTION pggit._renamed(note boolean) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    r record;
 BEGIN
-    WITH moved AS MATERIALIZED (
-        SELECT i.relid, i.schema_name AS was_schema, i.table_name AS was, c.relname, n.nspname,
-               coalesce(d.object_type, '') AS object_type
-          FROM pg_event_trigger_ddl_commands() d
-          JOIN pggit.identities i ON i.relid = d.objid AND i.attnum = 0
-          JOIN pg_class c ON c.oid = d.objid
-          JOIN pg_namespace n ON n.oid = c.relnamespace
-         WHERE d.classid = 'pg_class'::regclass AND (i.table_name <> c.relname OR i.schema_name <> n.nspname)
-    ), noted AS (
-        INSERT INTO pggit.touched (schema_name, relation, object_type)
-        SELECT DISTINCT m.was_schema, m.was, m.object_type
-          FROM moved m JOIN pggit.branches b ON b.schema_name = m.was_schema
-         WHERE note AND EXISTS (SELECT FROM pggit.live l WHERE l.branch_id = b.id)
-    )
-    UPDATE pggit.identities i SET table_name = m.relname, schema_name = m.nspname
-      FROM moved m WHERE i.relid = m.relid;
+    -- each relation the statement touched, looked up by pggit.identities' key (a join
+    -- may scan it: its statistics can be missing, and it holds every column of every
+    -- branch); most statements rename nothing, and then only this query runs
+    FOR r IN SELECT i.relid, i.schema_name AS was_schema, i.table_name AS was, c.relname, n.nspname,
+                    coalesce(d.object_type, '') AS object_type
+               FROM pg_event_trigger_ddl_commands() d
+               JOIN pg_class c ON c.oid = d.objid
+               JOIN pg_namespace n ON n.oid = c.relnamespace
+              CROSS JOIN LATERAL (SELECT i.relid, i.schema_name, i.table_name FROM pggit.identities i
+                                   WHERE i.relid = d.objid AND i.attnum = 0 OFFSET 0) i
+              WHERE d.classid = 'pg_class'::regclass AND (i.table_name <> c.relname OR i.schema_name <> n.nspname)
+    LOOP
+        IF note AND EXISTS (SELECT FROM pggit.branches b JOIN pggit.live l ON l.branch_id = b.id
+                             WHERE b.schema_name = r.was_schema) THEN
+            INSERT INTO pggit.touched (schema_name, relation, object_type) VALUES (r.was_schema, r.was, r.object_type);
+        END IF;
+        UPDATE pggit.identities SET table_name = r.relname, schema_name = r.nspname WHERE relid = r.relid;
+    END LOOP;
 END
 $$;
 COMMENT ON FUNCTION pggit._renamed(boolean) IS
