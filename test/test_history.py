@@ -90,23 +90,29 @@ def test_a_commit_reads_back_as_the_model_it_stored(pg):
     assert [c["name"] for t in snapshot["tables"] if t["name"] == "t5" for c in t["columns"]] == ["id", "title"]
 
 
+def _diverged(pg, seed: int, steps: int, more_schema: str = "", more_statements=lambda k: []) -> None:
+    """test_incremental's schema on main and a branch 'feature', then `steps` random DDL
+    statements on either (those the schema refuses skipped); the session back on main."""
+    from test_incremental import SCHEMA as MIXED, _statements
+
+    pg.execute(MIXED + more_schema)
+    pg.execute("SELECT pggit.init()")
+    pg.execute("SELECT pggit.create_branch('feature')")
+    rnd = random.Random(seed)
+    for k in range(steps):
+        pg.execute("SELECT pggit.switch_branch(%s)", (rnd.choice(["feature", "main"]),))
+        try:
+            pg.execute(rnd.choice(_statements(rnd, k) + more_statements(k)))
+        except psycopg.Error:
+            pass
+    pg.execute("SELECT pggit.switch_branch('main')")
+
+
 @pytest.mark.parametrize("seed", range(4))
 def test_merging_what_differs_equals_merging_everything(pg, seed):
     """A three-way merge looks only at homes whose blobs differ between the commits; on
     random DDL on both sides it decides what a merge of the whole models decides."""
-    from test_incremental import SCHEMA as MIXED, _statements
-
-    pg.execute(MIXED)
-    pg.execute("SELECT pggit.init()")
-    pg.execute("SELECT pggit.create_branch('feature')")
-    rnd = random.Random(seed)
-    for k in range(24):
-        pg.execute("SELECT pggit.switch_branch(%s)", (rnd.choice(["feature", "main"]),))
-        try:
-            pg.execute(rnd.choice(_statements(rnd, k)))
-        except psycopg.Error:
-            pass
-    pg.execute("SELECT pggit.switch_branch('main')")
+    _diverged(pg, seed, 24)
     db = PsycopgDb(pg)
     heads = [commits.commit_if_changed(db, commits.branch_with_head(db, b), "x")[0] for b in ("main", "feature")]
     base = commits.merge_base_of(db, *heads)
@@ -125,21 +131,10 @@ def _script(old, new) -> str:
 def test_a_merge_scripts_what_differs_as_it_would_the_whole_models(pg, seed):
     """merging.apply diffs and renders only the homes that differ between the commits and
     what depends on them (trees.narrowed): on random DDL on both sides, the script is
-    the one the whole models give, for a three-way merge and a fast-forward."""
-    from test_incremental import SCHEMA as MIXED, _statements
-
-    pg.execute(MIXED)
-    pg.execute("CREATE VIEW v1 AS SELECT * FROM v0; CREATE VIEW v2 AS SELECT id FROM v1")  # views on views
-    pg.execute("SELECT pggit.init()")
-    pg.execute("SELECT pggit.create_branch('feature')")
-    rnd = random.Random(seed)
-    for k in range(30):
-        pg.execute("SELECT pggit.switch_branch(%s)", (rnd.choice(["feature", "main"]),))
-        try:
-            pg.execute(rnd.choice(_statements(rnd, k) + [f"ALTER TABLE t0 ALTER COLUMN name TYPE varchar({k + 20})"]))
-        except psycopg.Error:
-            pass
-    pg.execute("SELECT pggit.switch_branch('main')")
+    the one the whole models give, for a three-way merge, a fast-forward and schema_diff
+    of the live branches."""
+    _diverged(pg, seed, 30, "CREATE VIEW v1 AS SELECT * FROM v0; CREATE VIEW v2 AS SELECT id FROM v1",  # views on views
+              lambda k: [f"ALTER TABLE t0 ALTER COLUMN name TYPE varchar({k + 20})"])
     db = PsycopgDb(pg)
     # schema_diff of the live branches (trees cut from what the reads replaced) too
     for a, b in (("main", "feature"), ("feature", "main")):
