@@ -8,15 +8,23 @@
 WITH rels AS (
     SELECT c.oid, c.relname, c.relkind
       FROM pg_class c
-     WHERE c.relnamespace = $1::regnamespace AND c.relkind IN ('r', 'p', 'S', 'v', 'm', 'i', 'I')
-       AND ($2::text[] IS NULL OR c.relname = ANY (SELECT pg_catalog.unnest($2::text[]::name[])))
-    UNION ALL  -- (a partial sync) the indexes of the relations named
-    SELECT i.oid, i.relname, i.relkind
-      FROM pg_class t
-      JOIN pg_index x ON x.indrelid = t.oid
-      JOIN pg_class i ON i.oid = x.indexrelid
-     WHERE NOT ($2::text[] IS NULL) AND t.relnamespace = $1::regnamespace
-       AND t.relname = ANY (SELECT pg_catalog.unnest($2::text[]::name[]))
+     WHERE $2::text[] IS NULL AND c.relnamespace = $1::regnamespace AND c.relkind IN ('r', 'p', 'S', 'v', 'm', 'i', 'I')
+    UNION ALL  -- (a partial sync) the relations named, and their indexes: each found by an
+               -- index probe (LATERAL ... OFFSET 0), which the hash joins below cannot turn into scans
+    SELECT r.oid, r.relname, r.relkind
+      FROM pg_catalog.unnest($2::text[]::name[]) AS n (name)
+     CROSS JOIN LATERAL (SELECT c.oid, c.relname, c.relkind FROM pg_class c
+                          WHERE c.relname = n.name AND c.relnamespace = $1::regnamespace OFFSET 0) t
+     CROSS JOIN LATERAL (SELECT t.oid, t.relname, t.relkind
+                         UNION ALL
+                         SELECT x.indexrelid, (SELECT i.relname FROM pg_class i WHERE i.oid = x.indexrelid),
+                                (SELECT i.relkind FROM pg_class i WHERE i.oid = x.indexrelid)
+                           FROM pg_index x WHERE x.indrelid = t.oid) r
+     WHERE t.relkind IN ('r', 'p', 'S', 'v', 'm', 'i', 'I')
+), ids AS MATERIALIZED (  -- the rows of what is synced, found by their key
+    SELECT i.relid, i.attnum FROM pggit.identities i
+     WHERE i.schema_name = $1::name
+       AND ($2::text[] IS NULL OR i.relid = ANY ((SELECT pg_catalog.array_agg(oid) FROM rels)::oid[]))
 ), live AS (
     SELECT c.oid AS relid, 0::int2 AS attnum, c.relname AS table_name, NULL::name AS column_name
       FROM rels c
@@ -30,13 +38,16 @@ WITH rels AS (
 ), gone AS (
     DELETE FROM pggit.identities i
      WHERE i.schema_name = $1::name
+       -- (a partial sync: the rows of the relations synced, by the key: an array, not a
+       -- join, so that hash joins elsewhere do not make it a scan of every row)
+       AND ($2::text[] IS NULL OR i.relid = ANY ((SELECT pg_catalog.array_agg(oid) FROM rels)::oid[]))
        AND NOT EXISTS (SELECT 1 FROM live l WHERE l.relid = i.relid AND l.attnum = i.attnum)
-       AND ($2::text[] IS NULL OR i.relid IN (SELECT oid FROM rels))  -- (a partial sync: a column of a relation synced)
     RETURNING i.table_name, i.column_name, i.identity
 ), renamed AS (
     UPDATE pggit.identities i SET table_name = l.table_name, column_name = l.column_name
       FROM live l
      WHERE i.schema_name = $1::name AND l.relid = i.relid AND l.attnum = i.attnum
+       AND ($2::text[] IS NULL OR i.relid = ANY ((SELECT pg_catalog.array_agg(oid) FROM rels)::oid[]))
        AND (i.table_name, i.column_name) IS DISTINCT FROM (l.table_name, l.column_name)
 )
 INSERT INTO pggit.identities AS i (schema_name, relid, attnum, table_name, column_name, identity)
@@ -45,8 +56,7 @@ SELECT $1::name, l.relid, l.attnum, l.table_name, l.column_name,
   FROM live l
   -- a join the planner can hash ('' is no column's name), not a subquery per row
   LEFT JOIN gone g ON g.table_name = l.table_name AND coalesce(g.column_name, '') = coalesce(l.column_name, '')
- WHERE NOT EXISTS (SELECT 1 FROM pggit.identities x
-                    WHERE x.relid = l.relid AND x.attnum = l.attnum AND x.schema_name = $1::name)
+ WHERE NOT EXISTS (SELECT 1 FROM ids x WHERE x.relid = l.relid AND x.attnum = l.attnum)
 ON CONFLICT (relid, attnum) DO UPDATE  -- a row another schema left behind for a reused OID
    SET schema_name = excluded.schema_name, table_name = excluded.table_name,
        column_name = excluded.column_name, identity = excluded.identity
