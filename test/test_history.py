@@ -12,6 +12,7 @@ from conftest import scalar
 from pggit import commits, merging, trees
 from pggit.db import PsycopgDb
 from pggit.diff import as_renamed, diff
+from pggit.errors import PggitError
 from pggit.merge import merge_models
 from pggit.render import render
 
@@ -149,6 +150,48 @@ def test_a_merge_scripts_what_differs_as_it_would_the_whole_models(pg, seed):
     content = [commits.parsed(db, h)[1] for h in heads]
     fast_forward = (trees.differing(*content), content, set())
     assert _script(*trees.narrowed(ours, theirs, fast_forward)) == _script(ours, theirs)
+
+
+class _Counting(PsycopgDb):
+    """A Db that keeps the blob ids each READ_BLOBS asked for."""
+
+    def __init__(self, conn):
+        super().__init__(conn)
+        self.asked = []
+
+    def query(self, sql, params=()):
+        if sql == trees.READ_BLOBS:
+            self.asked.append(params[0])
+        return super().query(sql, params)
+
+
+def test_a_commit_parsed_after_another_reads_only_the_blobs_it_does_not_share(pg):
+    pg.execute(SCHEMA)
+    pg.execute("SELECT pggit.init()")
+    pg.execute("SELECT pggit.create_branch('feature')")
+    first = _on_feature(pg, "ALTER TABLE t5 ADD COLUMN note text")
+    second = _on_feature(pg, "ALTER TABLE t6 RENAME COLUMN name TO title")
+    db = _Counting(pg)
+    commits._PARSED.clear()
+    cold = commits.parsed(db, second)
+    commits._PARSED.clear()
+    commits.parsed(db, first)
+    db.asked.clear()
+    warm = commits.parsed(db, second)
+    assert len(db.asked) == 1 and db.asked[0].count(",") == 0  # t6's blob alone
+    assert warm[0].to_json() == cold[0].to_json()
+    assert (warm[1].root, warm[1].blobs, warm[1].members, warm[1].used_by, warm[1].stored) == \
+        (cold[1].root, cold[1].blobs, cold[1].members, cold[1].used_by, cold[1].stored)
+
+
+def test_a_tree_whose_blob_is_gone_is_a_pggit_error(pg):
+    pg.execute(SCHEMA)
+    pg.execute("SELECT pggit.init()")
+    head = scalar(pg, "SELECT head_commit_hash FROM pggit.branches WHERE name = 'main'")
+    pg.execute("DELETE FROM pggit.objects WHERE hash = (SELECT min(hash) FROM pggit.objects WHERE kind = 'blob')")
+    commits._PARSED.clear()
+    with pytest.raises(PggitError, match="names blobs that are not in pggit.objects"):
+        commits.parsed(PsycopgDb(pg), head)
 
 
 def test_a_tree_that_is_not_stored_is_a_pggit_error(pg):

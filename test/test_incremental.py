@@ -193,6 +193,31 @@ def test_renames_and_moves_by_hand_are_read_by_the_names_they_left(pg, statement
     assert commits.live_model(db, branch).to_json() == _full(db, branch).to_json(), statements
 
 
+@pytest.mark.parametrize("statement", [
+    "ALTER TABLE t0 RENAME COLUMN name TO label",  # v0 names it
+    "ALTER TABLE t1 RENAME CONSTRAINT t1_pkey TO t1_key",  # t2's foreign key depends on it
+    "ALTER INDEX t1_pkey RENAME TO t1_key",  # the same, by the index
+    "ALTER TABLE t0 RENAME TO t0_renamed",  # v0, t1's foreign key and the view on v0 name it
+    "ALTER TABLE parted ADD COLUMN note text",  # its partition gains the column
+    "CREATE OR REPLACE VIEW v0 AS SELECT t0.id, t0.name, t1.v, 1 AS one FROM t0 JOIN t1 ON t1.t0_id = t0.id",
+    "ALTER VIEW v0 RENAME COLUMN v TO w",  # the view on v0 names it
+])
+def test_what_depends_on_a_change_is_read_again_when_it_can_see_it(pg, statement):
+    """After DDL on a relation, what depends on it is read again when the change can show
+    in its definition or dependencies (a name, a type, a key it depends on, columns a
+    partition takes); a change that only adds to the relation reads it alone."""
+    pg.execute(SCHEMA)
+    pg.execute("CREATE VIEW v0_ids AS SELECT id, v FROM v0")
+    pg.execute("SELECT pggit.init()")
+    pg.execute("SELECT pggit.create_branch('feature')")
+    pg.execute("SELECT pggit.switch_branch('feature')")
+    db = PsycopgDb(pg)
+    branch = commits.branch_with_head(db, "feature")
+    pg.execute("SELECT pggit.commit('before')")
+    pg.execute(statement)
+    assert commits.live_model(db, branch).to_json() == _full(db, branch).to_json(), statement
+
+
 def test_a_partial_read_keeps_identities_as_a_full_sync_would(pg):
     """A read that finds new objects syncs the identities of what it read and of what is
     gone, not the whole schema's: the rows are those a whole-schema sync makes."""

@@ -14,7 +14,7 @@ import re
 
 from . import branches, errors, live, trees
 from .errors import PggitError
-from .quoting import bind_self
+from .quoting import bind_self, text_array
 
 _HEX = re.compile(r"^[0-9a-f]{7,64}$")
 
@@ -50,13 +50,23 @@ def parsed(db, commit_hash: str):
 
 
 def read_tree(db, tree: str):
-    """The model and tree stored under a tree id."""
-    rows = db.query(trees.READ, (tree,))
-    if not any(r["hash"] == tree and r["kind"] == "tree" for r in rows):
+    """The model and tree stored under a tree id. What it shares with commits parsed in
+    the session (most of it, usually) is taken from them; only other blobs are read."""
+    rows = db.query(trees.READ_TREES, (tree,))
+    if not any(r["hash"] == tree for r in rows):
         raise PggitError(f"no tree {tree!r} in pggit.objects",
                          hint="A commit's tree is pggit.commit_log.tree; SELECT hash FROM pggit.log(); lists the commits.",
                          sqlstate=errors.UNDEFINED_OBJECT)
-    return trees.load(rows, tree)
+    blobs = trees.blobs_of(rows)
+    known = list(_PARSED.values())
+    have = {digest for _, t in known for digest in t.blobs.values()}
+    missing = sorted(set(blobs.values()) - have)
+    bodies = {r["hash"]: r["body"] for r in db.query(trees.READ_BLOBS, (text_array(missing),))} if missing else {}
+    if len(bodies) < len(missing):
+        raise PggitError(f"tree {tree!r} names blobs that are not in pggit.objects",
+                         hint="pggit.objects lost rows it needs (restored in part?): restore it whole.",
+                         sqlstate=errors.DATA_CORRUPTED)
+    return trees.load(tree, rows, blobs, bodies, known)
 
 
 def snapshot(db, commit_hash: str | None):

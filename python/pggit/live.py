@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from . import data, identities, trees
 from .catalog import UNRELATED_KINDS, WHOLE_KINDS, filtered, load_schema
-from .model import KINDS, Schema
+from .model import KINDS, Schema, Table, View
 from .quoting import text_array
 
 _RELATIONS = ("tables", "views", "sequences")  # the kinds read by name
@@ -118,9 +118,71 @@ def _patched(db, schema: str, base: Schema, tree, touched: list[dict]):
         changed |= {key for kind in WHOLE_KINDS for key in getattr(base, kind).keys() ^ getattr(whole, kind).keys()}
         changed |= {key for kind in WHOLE_KINDS for key, obj in getattr(whole, kind).items()
                     if getattr(base, kind).get(key, obj) != obj}
-    names = (names | (now - known) | _dependents(base, tree, changed)) & now
-    fresh = identities.attach(db, schema, load_schema(db, schema, sorted(names), whole=small), sorted(names))
-    return _replace(base, tree, names | gone, fresh, small)
+    # first what DDL touched; then what depends on those of them whose names, columns or
+    # keys others can name changed (most DDL adds a column or an index: then nothing, or
+    # the partitions and children that take the new column)
+    first = (names | (now - known)) & now
+    fresh = load_schema(db, schema, sorted(first), whole=small)
+    reshaped, grown = _reshaped(base, tree, fresh, first)
+    more = ((_dependents(base, tree, changed - first | reshaped) | _children(base, grown)) & now) - first
+    if more:
+        _add(fresh, load_schema(db, schema, sorted(more), whole=False))
+    read = sorted(first | more)
+    return _replace(base, tree, first | more | gone, identities.attach(db, schema, fresh, read), small)
+
+
+def _reshaped(base: Schema, tree, fresh: Schema, names: set[str]) -> tuple[set[str], set[str]]:
+    """Of relations `names` (read again into `fresh`), those that changed in a way the
+    definitions or dependencies of other objects can see: kind, name, columns' names,
+    types and order, partitioning and parents, or a key others may depend on (an index,
+    a constraint) gone; and those that only gained columns at the end (their partitions
+    and children gain them too). A relation new since `base`: neither (nothing there
+    names it)."""
+    reshaped, grown = set(), set()
+    for name in names:
+        was, now = _relation_of(base, name), _relation_of(fresh, name)
+        if was is None:
+            continue
+        if now is None or type(was) is not type(now):
+            reshaped.add(name)
+            continue
+        if isinstance(was, Table):
+            a, b = _table_shape(was), _table_shape(now)
+            kept = {e[2] for e in tree.members.get(f"REL {name}", ()) if e[0] == "o" and e[1] in ("indexes", "constraints")}
+            keys = {o.key for kind in (fresh.indexes, fresh.constraints) for o in kind.values() if o.table == name}
+            if a[0] != b[0] or a[1] != b[1][:len(a[1])] or not kept <= keys:
+                reshaped.add(name)
+            elif a[1] != b[1]:
+                grown.add(name)
+        elif isinstance(was, View) and (was.definition, was.materialized) != (now.definition, now.materialized):
+            reshaped.add(name)
+    return reshaped, grown
+
+
+def _relation_of(model: Schema, name: str):
+    for key in (f"TABLE {name}", f"VIEW {name}", f"MATERIALIZED VIEW {name}", f"SEQUENCE {name}"):
+        for kind in (model.tables, model.views, model.sequences):
+            if key in kind:
+                return kind[key]
+    return None
+
+
+def _table_shape(table: Table) -> tuple:
+    return ((table.kind, table.partition_key, table.partition_of, table.partition_bound, list(table.inherits or [])),
+            [(c.name, c.type, c.collation) for c in table.columns])
+
+
+def _children(base: Schema, names: set[str]) -> set[str]:
+    """Tables that are partitions or children of one of `names`."""
+    return {t.name for t in base.tables.values()
+            if any(p.strip('"') in names for p in [t.partition_of or ""] + list(t.inherits or []))}
+
+
+def _add(model: Schema, more: Schema) -> None:
+    """`more` (a read of other relations) into `model`."""
+    for kind in KINDS:
+        getattr(model, kind).update(getattr(more, kind))
+    model.deps.update(more.deps)
 
 
 def _names_now(db, schema: str, known: set[str], touched: list[dict]) -> set[str]:
@@ -148,11 +210,7 @@ def _dependents(base: Schema, tree, changed: set[str]) -> set[str]:
     names, or keys of functions and types): through the dependencies the catalog records
     (`tree`'s index of them), and the names it keeps elsewhere (a sequence's owning table,
     a partition's parent)."""
-    out = {s.name for s in base.sequences.values() if s.owned_by_table in changed}
-    for table in base.tables.values():
-        parents = [table.partition_of or ""] + list(table.inherits or [])
-        if any(p.strip('"') in changed for p in parents):
-            out.add(table.name)
+    out = {s.name for s in base.sequences.values() if s.owned_by_table in changed} | _children(base, changed)
     homes = tree.dependents({f"REL {name}" for name in changed} | changed)
     out |= {_relation(h) for h in homes}
     out.discard(None)

@@ -280,43 +280,76 @@ def payload(objects: dict) -> str:
     return canonical({k: list(v) for k, v in objects.items()})
 
 
-# Every object a tree is made of, trees first, blobs' bodies as text.
-READ = """
+# The trees a tree is made of (its blobs' ids are in their bodies).
+READ_TREES = """
 WITH RECURSIVE walk(hash) AS (
     SELECT $1::text
     UNION ALL
     SELECT e.value FROM walk JOIN pggit.objects o USING (hash), pg_catalog.jsonb_each_text(o.body::pg_catalog.jsonb) AS e
      WHERE o.kind OPERATOR(pg_catalog.=) 'tree'
 )
-SELECT o.hash, o.kind, o.body FROM walk JOIN pggit.objects o USING (hash)
+SELECT o.hash, o.body FROM walk JOIN pggit.objects o USING (hash) WHERE o.kind OPERATOR(pg_catalog.=) 'tree'
+"""
+# The bodies of blobs $1 (text[]).
+READ_BLOBS = """
+SELECT o.hash, o.body FROM pggit.objects o
+ WHERE o.hash OPERATOR(pg_catalog.=) ANY (SELECT pg_catalog.unnest($1::text[])) AND o.kind OPERATOR(pg_catalog.=) 'blob'
 """
 
 
-def load(rows: list[dict], root: str) -> tuple[Schema, Tree]:
-    """The model and tree of `root` from READ's rows."""
-    trees = {r["hash"]: json.loads(r["body"]) for r in rows if r["kind"] == "tree"}
-    bodies = {r["hash"]: r["body"] for r in rows if r["kind"] == "blob"}
-    blobs = {place: digest for body in trees.values() for place, digest in body.items() if digest in bodies}
+def blobs_of(tree_rows: list[dict]) -> dict:
+    """{home: blob id} from READ_TREES' rows."""
+    nodes = {r["hash"]: json.loads(r["body"]) for r in tree_rows}
+    return {place: digest for body in nodes.values() for place, digest in body.items() if digest not in nodes}
+
+
+def load(root: str, tree_rows: list[dict], blobs: dict, bodies: dict, known=()) -> tuple[Schema, Tree]:
+    """The model and tree of `root`: its trees (READ_TREES' rows), its blobs ({home: id},
+    `blobs_of`), and the bodies of those not in a tree of `known` ((model, tree) pairs
+    parsed before: a blob they share is taken from their model, not decoded again)."""
+    shared = {}
+    for model_, tree_ in known:
+        for place, digest in tree_.blobs.items():
+            shared.setdefault(digest, (model_, tree_.members[place]))
     model, members = Schema(), {}
     for place, digest in blobs.items():
-        bundle = json.loads(bodies[digest])
-        entries = set()
-        for kind, items in bundle.get("o", {}).items():
-            for key, data in items.items():
-                getattr(model, kind)[key] = decode(kind, data)
-                entries.add(("o", kind, key))
-        for key, deps in bundle.get("d", {}).items():
-            model.deps[key] = deps
-            entries.add(("d", key))
-        for table, rows in bundle.get("r", {}).items():
-            model.rows[table] = rows
-            entries.add(("r", table))
-        members[place] = frozenset(entries)
+        if digest in shared:
+            members[place] = _take(model, *shared[digest])
+        else:
+            members[place] = _decode_bundle(model, json.loads(bodies[digest]))
     for kind in KINDS:  # in key order, as a read from the catalog has them
         setattr(model, kind, dict(sorted(getattr(model, kind).items())))
     model.deps = dict(sorted(model.deps.items()))
     uses, used_by = _uses(model, members, members.keys(), None)
-    return model, Tree(root, blobs, members, frozenset(trees.keys() | bodies.keys()), uses, used_by)
+    ids = {r["hash"] for r in tree_rows} | set(blobs.values())
+    return model, Tree(root, dict(blobs), members, frozenset(ids), uses, used_by)
+
+
+def _take(model: Schema, source: Schema, entries: frozenset) -> frozenset:
+    """Put into `model` what `entries` name in `source` (objects are shared, never changed)."""
+    for entry in entries:
+        if entry[0] == "o":
+            getattr(model, entry[1])[entry[2]] = getattr(source, entry[1])[entry[2]]
+        elif entry[0] == "d":
+            model.deps[entry[1]] = source.deps[entry[1]]
+        else:
+            model.rows[entry[1]] = source.rows[entry[1]]
+    return entries
+
+
+def _decode_bundle(model: Schema, bundle: dict) -> frozenset:
+    entries = set()
+    for kind, items in bundle.get("o", {}).items():
+        for key, data in items.items():
+            getattr(model, kind)[key] = decode(kind, data)
+            entries.add(("o", kind, key))
+    for key, deps in bundle.get("d", {}).items():
+        model.deps[key] = deps
+        entries.add(("d", key))
+    for table, rows in bundle.get("r", {}).items():
+        model.rows[table] = rows
+        entries.add(("r", table))
+    return frozenset(entries)
 
 
 # --- what differs between commits ---------------------------------------------------------
