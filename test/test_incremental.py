@@ -180,14 +180,7 @@ def test_renames_and_moves_by_hand_are_read_by_the_names_they_left(pg, statement
     """A read probes only the names DDL touched, not every relation's: a rename or a move
     to another schema by hand notes the name the relation had (pggit.identities keeps
     it), so the model loses the old name as a full read does."""
-    pg.execute(SCHEMA)
-    pg.execute("CREATE SCHEMA elsewhere")
-    pg.execute("SELECT pggit.init()")
-    pg.execute("SELECT pggit.create_branch('feature')")
-    pg.execute("SELECT pggit.switch_branch('feature')")
-    db = PsycopgDb(pg)
-    branch = commits.branch_with_head(db, "feature")
-    pg.execute("SELECT pggit.commit('before')")
+    db, branch = _committed_feature(pg, "CREATE SCHEMA elsewhere")
     for statement in statements:
         pg.execute(statement)
     assert commits.live_model(db, branch).to_json() == _full(db, branch).to_json(), statements
@@ -205,17 +198,35 @@ def test_renames_and_moves_by_hand_are_read_by_the_names_they_left(pg, statement
 def test_what_depends_on_a_change_is_read_again_when_it_can_see_it(pg, statement):
     """After DDL on a relation, what depends on it is read again when the change can show
     in its definition or dependencies (a name, a type, a key it depends on, columns a
-    partition takes); a change that only adds to the relation reads it alone."""
-    pg.execute(SCHEMA)
-    pg.execute("CREATE VIEW v0_ids AS SELECT id, v FROM v0")
+    partition takes)."""
+    db, branch = _committed_feature(pg, "CREATE VIEW v0_ids AS SELECT id, v FROM v0")
+    pg.execute(statement)
+    assert commits.live_model(db, branch).to_json() == _full(db, branch).to_json(), statement
+
+
+def test_a_column_or_index_added_reads_its_table_alone(pg, monkeypatch):
+    """What depends on t0 (the view v0, t1's foreign key) cannot see a column or an index
+    added to it: the read after that DDL reads t0 alone."""
+    db, branch = _committed_feature(pg)
+    pg.execute("ALTER TABLE t0 ADD COLUMN note text; CREATE INDEX t0_note ON t0 (note)")
+    read, real = [], live.load_schema
+    monkeypatch.setattr(live, "load_schema", lambda db_, schema, relations=None, whole=True:
+                        read.append(relations) or real(db_, schema, relations, whole))
+    assert commits.live_model(db, branch).to_json() == _full(db, branch).to_json()
+    assert read == [["t0"]]
+
+
+def _committed_feature(pg, more_schema: str = ""):
+    """SCHEMA (and `more_schema`) on main, a branch 'feature' committed and the session on
+    it: (Db, the branch)."""
+    pg.execute(SCHEMA + more_schema)
     pg.execute("SELECT pggit.init()")
     pg.execute("SELECT pggit.create_branch('feature')")
     pg.execute("SELECT pggit.switch_branch('feature')")
     db = PsycopgDb(pg)
     branch = commits.branch_with_head(db, "feature")
     pg.execute("SELECT pggit.commit('before')")
-    pg.execute(statement)
-    assert commits.live_model(db, branch).to_json() == _full(db, branch).to_json(), statement
+    return db, branch
 
 
 def test_a_partial_read_keeps_identities_as_a_full_sync_would(pg):
