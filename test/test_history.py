@@ -147,8 +147,7 @@ def test_a_merge_scripts_what_differs_as_it_would_the_whole_models(pg, seed):
     for strategy in ("ours", "theirs"):
         merged, _, scope = merging.merge_commits(db, base, *heads, strategy)
         assert _script(*trees.narrowed(ours, merged, scope)) == _script(ours, merged), strategy
-    content = [commits.parsed(db, h)[1] for h in heads]
-    fast_forward = (trees.differing(*content), content, set())
+    fast_forward = trees.between(*(commits.parsed(db, h)[1] for h in heads))
     assert _script(*trees.narrowed(ours, theirs, fast_forward)) == _script(ours, theirs)
 
 

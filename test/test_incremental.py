@@ -152,12 +152,7 @@ def _assert_cut_like_full_tree(db, model, state, full_model, where: str) -> None
 def test_ddl_on_what_names_no_table_reads_functions_and_types_again(pg, statement):
     """A read after DDL on tables only takes the functions, types, statistics objects and
     default privileges from the last read; DDL on one of them reads them all again."""
-    pg.execute(SCHEMA)
-    pg.execute("SELECT pggit.init()")
-    pg.execute("SELECT pggit.create_branch('feature')")
-    pg.execute("SELECT pggit.switch_branch('feature')")
-    db = PsycopgDb(pg)
-    branch = commits.branch_with_head(db, "feature")
+    db, branch = _on_feature(pg)
     pg.execute("ALTER TABLE t1 ADD COLUMN note text")
     assert commits.live_model(db, branch).to_json() == _full(db, branch).to_json()
     pg.execute(statement)
@@ -216,15 +211,20 @@ def test_a_column_or_index_added_reads_its_table_alone(pg, monkeypatch):
     assert read == [["t0"]]
 
 
-def _committed_feature(pg, more_schema: str = ""):
-    """SCHEMA (and `more_schema`) on main, a branch 'feature' committed and the session on
-    it: (Db, the branch)."""
+def _on_feature(pg, more_schema: str = ""):
+    """SCHEMA (and `more_schema`) on main, a branch 'feature', the session on it:
+    (Db, the branch)."""
     pg.execute(SCHEMA + more_schema)
     pg.execute("SELECT pggit.init()")
     pg.execute("SELECT pggit.create_branch('feature')")
     pg.execute("SELECT pggit.switch_branch('feature')")
     db = PsycopgDb(pg)
-    branch = commits.branch_with_head(db, "feature")
+    return db, commits.branch_with_head(db, "feature")
+
+
+def _committed_feature(pg, more_schema: str = ""):
+    """`_on_feature`, with a commit on the branch to read from."""
+    db, branch = _on_feature(pg, more_schema)
     pg.execute("SELECT pggit.commit('before')")
     return db, branch
 

@@ -171,9 +171,13 @@ def commit_live(db, branch: dict, parents: list[str], message: str) -> str:
     return digest
 
 
+def _is_branch(db, ref: str | None) -> bool:
+    return ref is not None and bool(db.query("SELECT 1 FROM pggit.branches WHERE name = $1", (ref,)))
+
+
 def resolve_commit(db, ref: str | None) -> str | None:
     """A branch name → its head commit; a (possibly abbreviated) hash → the full hash."""
-    if ref is not None and db.query("SELECT 1 FROM pggit.branches WHERE name = $1", (ref,)):
+    if _is_branch(db, ref):
         return branch_with_head(db, ref)["head"]
     if ref is not None and _HEX.match(ref):
         rows = db.query("SELECT hash FROM pggit.commit_log WHERE hash LIKE $1 || '%' LIMIT 2", (ref,))
@@ -191,7 +195,7 @@ def resolve_commit(db, ref: str | None) -> str | None:
 def resolve(db, ref: str):
     """The model `ref` names: a branch's live schema, or a commit's snapshot."""
     branches.require_init(db)
-    if db.query("SELECT 1 FROM pggit.branches WHERE name = $1", (ref,)):
+    if _is_branch(db, ref):
         return live_model(db, branch_with_head(db, ref))
     return snapshot(db, resolve_commit(db, ref))
 
@@ -266,13 +270,13 @@ def compared(db, a: str, b: str):
 
 
 def _narrowed(a, b):
-    return trees.narrowed(a[0], b[0], (trees.differing(a[1], b[1]), [a[1], b[1]], set()))
+    return trees.narrowed(a[0], b[0], trees.between(a[1], b[1]))
 
 
 def _resolve_with_tree(db, ref: str):
     """`resolve`, with the model's tree."""
     branches.require_init(db)
-    if db.query("SELECT 1 FROM pggit.branches WHERE name = $1", (ref,)):
+    if _is_branch(db, ref):
         return _live_with_tree(db, branch_with_head(db, ref))
     return _with_tree(db, parsed(db, resolve_commit(db, ref)))
 

@@ -160,11 +160,8 @@ def _reshaped(base: Schema, tree, fresh: Schema, names: set[str]) -> tuple[set[s
 
 
 def _relation_of(model: Schema, name: str):
-    for key in (f"TABLE {name}", f"VIEW {name}", f"MATERIALIZED VIEW {name}", f"SEQUENCE {name}"):
-        for kind in (model.tables, model.views, model.sequences):
-            if key in kind:
-                return kind[key]
-    return None
+    return (model.tables.get(f"TABLE {name}") or model.views.get(f"VIEW {name}")
+            or model.views.get(f"MATERIALIZED VIEW {name}") or model.sequences.get(f"SEQUENCE {name}"))
 
 
 def _table_shape(table: Table) -> tuple:

@@ -38,8 +38,7 @@ def merge(db, source: str, target: str | None, strategy: str | None, resolutions
         return _record(db, src, tgt, heads, "up_to_date", tgt_head,
                        f"pggit: {tgt['name']} already contains {src['name']}; nothing to merge")
     if base == tgt_head:
-        content = [commits.parsed(db, h)[1] for h in (tgt_head, src_head)]
-        n = apply(db, tgt, ours, theirs, (trees.differing(*content), content, set()))
+        n = apply(db, tgt, ours, theirs, trees.between(*(commits.parsed(db, h)[1] for h in (tgt_head, src_head))))
         commits.set_head(db, tgt, src_head)
         return _record(db, src, tgt, heads, "fast_forward", src_head,
                        f"pggit: fast-forwarded {tgt['name']} to {src['name']} ({n} change(s) applied)")

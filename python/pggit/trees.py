@@ -153,25 +153,17 @@ def _bundle(model: Schema, entries) -> dict:
 
 def _changed(old: Schema, new: Schema, candidates=None):
     """Entries that differ between two models, with their home in each. `candidates`:
-    only these entries may differ (rows excepted: they are compared whole)."""
-    if candidates is not None:
-        yield from _changed_among(old, new, candidates)
-        yield from _changed_rows(old, new)
-        return
-    for kind in KINDS:
-        a, b = getattr(old, kind), getattr(new, kind)
-        for key, obj in b.items():
-            was = a.get(key)
-            if was is not obj and (was is None or encode(was) != encode(obj)):
-                yield ("o", kind, key), home(was) if was is not None else None, home(obj)
-        for key, was in a.items():
-            if key not in b:
-                yield ("o", kind, key), home(was), None
-    for key in old.deps.keys() | new.deps.keys():
-        a, b = old.deps.get(key), new.deps.get(key)
-        if a is not b and (a is None or b is None or sorted(a) != sorted(b)):
-            yield ("d", key), dep_home(key) if a is not None else None, dep_home(key) if b is not None else None
+    only these entries may differ (None: any; rows are compared whole either way)."""
+    yield from _changed_among(old, new, _every_entry(old, new) if candidates is None else candidates)
     yield from _changed_rows(old, new)
+
+
+def _every_entry(old: Schema, new: Schema):
+    for kind in KINDS:
+        for key in getattr(old, kind).keys() | getattr(new, kind).keys():
+            yield ("o", kind, key)
+    for key in old.deps.keys() | new.deps.keys():
+        yield ("d", key)
 
 
 def _changed_among(old: Schema, new: Schema, candidates):
@@ -417,6 +409,11 @@ def overlay(model: Schema, keys: set[str], tables: set[str], part: Schema) -> Sc
         merged.update(getattr(part, kind))
         setattr(out, kind, dict(sorted(merged.items())))
     return out
+
+
+def between(old: Tree, new: Tree) -> tuple:
+    """`narrowed`'s scope for two models whose trees these are."""
+    return differing(old, new), [old, new], set()
 
 
 def narrowed(old, new, scope):
