@@ -688,13 +688,58 @@ COMMENT ON FUNCTION pggit._restoring() IS
 -- current. Cheap checks come first: these run for every DDL statement.
 ------------------------------------------------------------------------------
 
-CREATE FUNCTION pggit._after_ddl(schemas name[], tables text[], altered oid[]) RETURNS void
+CREATE FUNCTION pggit._after_ddl(schemas name[], tables text[]) RETURNS void
 LANGUAGE plpython3u SET search_path = pg_catalog, pg_temp SET jit = off AS $$
 if "pggit" not in GD: plpy.execute("SELECT pggit._load()")
-GD["pggit"].after_ddl(schemas, tables, altered)
+GD["pggit"].after_ddl(schemas, tables)
 $$;
-COMMENT ON FUNCTION pggit._after_ddl(name[], text[], oid[]) IS
-  'pggit internal: refreshes versioned_objects and masks of the schemas, and the lens of main''s tables (empty: none; NULL: all), and notes the columns added to the altered tables, after DDL';
+COMMENT ON FUNCTION pggit._after_ddl(name[], text[]) IS
+  'pggit internal: refreshes versioned_objects and masks of the schemas, and the lens of main''s tables (empty: none; NULL: all), after DDL';
+
+-- A column ALTER TABLE added to a table pggit knows gets its identity now, with the
+-- default that filled the table's rows (Django adds NOT NULL columns with a default and
+-- then drops it; a merge fills the target's rows the same way). In plpgsql, not Python:
+-- most DDL on a branch is ALTER TABLE, and a call into PL/Python was two thirds of what
+-- pggit added to one. SECURITY DEFINER as _renamed, and as narrow: it reads only the
+-- tables pg_event_trigger_ddl_commands() reports, and writes only their new columns.
+CREATE FUNCTION pggit._note_added() RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    t record;
+    added record;
+BEGIN
+    FOR t IN SELECT DISTINCT i.relid, i.schema_name, r.tracked_schema
+               FROM pg_event_trigger_ddl_commands() d
+              CROSS JOIN LATERAL (SELECT i.relid, i.schema_name FROM pggit.identities i  -- by its key (see _renamed)
+                                   WHERE i.relid = d.objid AND i.attnum = 0 OFFSET 0) i
+              CROSS JOIN pggit.repository r
+              WHERE d.classid = 'pg_class'::regclass AND d.command_tag = 'ALTER TABLE'
+                AND d.object_type = 'table' AND NOT d.in_extension
+    LOOP
+        -- the default reads as the schema reader reads it (catalog.load_schema's path);
+        -- nothing is called by name under that path but what pg_catalog qualifies
+        PERFORM set_config('search_path', format('pg_catalog, %I, %I, pg_temp', t.schema_name, t.tracked_schema), true);
+        SELECT c.relname, pg_catalog.array_agg(a.attnum) AS attnums, pg_catalog.array_agg(a.attname) AS names,
+               pg_catalog.array_agg(pg_catalog.pg_get_expr(x.adbin, x.adrelid)) AS defaults INTO added
+          FROM pg_catalog.pg_class c
+          JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) c.oid AND a.attnum OPERATOR(pg_catalog.>) 0
+                                        AND NOT a.attisdropped AND a.attgenerated OPERATOR(pg_catalog.=) ''
+          LEFT JOIN pg_catalog.pg_attrdef x ON x.adrelid OPERATOR(pg_catalog.=) a.attrelid AND x.adnum OPERATOR(pg_catalog.=) a.attnum
+         WHERE c.oid OPERATOR(pg_catalog.=) t.relid
+           AND NOT EXISTS (SELECT FROM pggit.identities i
+                            WHERE i.relid OPERATOR(pg_catalog.=) a.attrelid AND i.attnum OPERATOR(pg_catalog.=) a.attnum)
+         GROUP BY c.relname;
+        PERFORM set_config('search_path', 'pg_catalog, pg_temp', true);
+        CONTINUE WHEN added.relname IS NULL;  -- most ALTERs add no column
+        INSERT INTO pggit.identities (schema_name, relid, attnum, table_name, column_name, identity, added_default)
+        SELECT t.schema_name, t.relid, x.attnum, added.relname, x.name, nextval('pggit.identity_seq'), x.added_default
+          FROM unnest(added.attnums, added.names, added.defaults) AS x (attnum, name, added_default)
+        ON CONFLICT (relid, attnum) DO NOTHING;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION pggit._note_added() IS
+  'pggit internal: the ddl_command_end event trigger gives the columns ALTER TABLE added to a known table their identities';
 
 -- The event trigger's work. Pinned; the trigger passes the first schema of the session's
 -- own path (see _check_session), and whether it runs a pg_dump script: a restore brings
@@ -714,8 +759,8 @@ DECLARE
     tables   text[] := '{}';
     -- the schemas where ALTER TABLE renamed a table away from its old name
     renames  name[] := '{}';
-    -- the tables ALTER TABLE changed: a column it added is noted with its default
-    altered  oid[] := '{}';
+    -- whether ALTER TABLE changed a table (a column it added is noted with its default)
+    altered  boolean := false;
     -- whether the lens is on: only then does DDL on a branch's table concern main's names
     lens     boolean;
 BEGIN
@@ -754,15 +799,7 @@ BEGIN
         IF renamed THEN
             renames := array_append(renames, cmd.schema_name);
         END IF;
-        -- (only a table pggit knows that has a column it does not: most ALTERs add none)
-        IF cmd.command_tag = 'ALTER TABLE' AND cmd.object_type = 'table' AND NOT cmd.objid = ANY (altered)
-           AND EXISTS (SELECT FROM pggit.identities i WHERE i.relid = cmd.objid AND i.attnum = 0)
-           AND EXISTS (SELECT FROM pg_attribute a
-                        WHERE a.attrelid = cmd.objid AND a.attnum > 0 AND NOT a.attisdropped
-                          AND NOT EXISTS (SELECT FROM pggit.identities i
-                                           WHERE i.relid = a.attrelid AND i.attnum = a.attnum)) THEN
-            altered := array_append(altered, cmd.objid);
-        END IF;
+        altered := altered OR (cmd.command_tag = 'ALTER TABLE' AND cmd.object_type = 'table');
         IF renamed OR NOT (cmd.command_tag IN ('COMMENT', 'GRANT', 'REVOKE', 'SECURITY LABEL', 'CREATE INDEX',
                                                'ALTER INDEX', 'CREATE TRIGGER', 'ALTER TRIGGER', 'CREATE POLICY',
                                                'ALTER POLICY', 'CREATE RULE', 'CREATE STATISTICS',
@@ -798,9 +835,11 @@ BEGIN
         END IF;
         PERFORM set_config('pggit.dropped_schemas', '', true), set_config('pggit.dropped_tables', '', true);
     END IF;
-    IF NOT restoring AND (cardinality(schemas) > 0 OR tables IS NULL OR cardinality(tables) > 0
-                          OR cardinality(altered) > 0) THEN
-        PERFORM pggit._after_ddl(schemas, tables, altered);
+    IF NOT restoring AND altered THEN
+        PERFORM pggit._note_added();
+    END IF;
+    IF NOT restoring AND (cardinality(schemas) > 0 OR tables IS NULL OR cardinality(tables) > 0) THEN
+        PERFORM pggit._after_ddl(schemas, tables);
     END IF;
 END
 $$;

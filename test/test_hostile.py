@@ -235,7 +235,7 @@ def test_metadata_cannot_be_forged(pg, server):
         with pytest.raises(psycopg.errors.InsufficientPrivilege, match="^pggit: pggit._as_owner"):
             mallory.execute("SELECT pggit._as_owner('DELETE FROM pggit.branches', '{}')")
         # the SECURITY DEFINER helpers of the event triggers work only inside one
-        for helper in ("_forget_identities()", "_renamed(true)"):
+        for helper in ("_forget_identities()", "_renamed(true)", "_note_added()"):
             with pytest.raises(psycopg.errors.EventTriggerProtocolViolated, match="can only be called in a"):
                 mallory.execute(f"SELECT pggit.{helper}")
     # even a row a superuser wrote by hand never makes pggit drop another schema
@@ -442,8 +442,9 @@ def test_every_function_that_can_be_pinned_is(pg):
     definers = {r[0] for r in pg.execute("SELECT proname::text FROM pg_proc "
                                          "WHERE pronamespace = 'pggit'::regnamespace AND prosecdef")}
     # _forget_identities deletes only what pg_event_trigger_dropped_objects() reports,
-    # _renamed notes and renames only what pg_event_trigger_ddl_commands() reports
-    assert definers == {"_as_owner", "_forget_identities", "_renamed"}
+    # _renamed notes and renames only what pg_event_trigger_ddl_commands() reports,
+    # _note_added writes identities only for the columns of the tables it reports
+    assert definers == {"_as_owner", "_forget_identities", "_renamed", "_note_added"}
 
 
 def test_errors_reach_the_client_without_a_python_traceback(pg):

@@ -203,11 +203,10 @@ def detach(drop_branches) -> str:
 
 
 @entry(check_session=False)
-def after_ddl(schemas, tables, altered) -> None:
+def after_ddl(schemas, tables) -> None:
     from . import branches
 
-    branches.after_ddl(server_db(), sorted(set(schemas)), None if tables is None else list(tables),
-                       list(altered or ()))
+    branches.after_ddl(server_db(), sorted(set(schemas)), None if tables is None else list(tables))
 
 
 # Schema diff

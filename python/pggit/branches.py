@@ -408,16 +408,14 @@ def has_unmerged_changes(db, branch: dict) -> bool:
     return bool(diff(commits.snapshot(db, head), commits.live_model(db, branch)))
 
 
-def after_ddl(db, schemas: list[str], tables: list[str] | None, altered: list[int]) -> None:
+def after_ddl(db, schemas: list[str], tables: list[str] | None) -> None:
     """What the event triggers ask for after DDL on main's or a branch's schema.
 
     `schemas`: where objects came, went or were renamed. `tables`: the names of main's
     tables whose lens views and masks the DDL may have changed; empty: none; None: any
-    (e.g. a type was altered). `altered`: the tables ALTER TABLE changed (OIDs).
+    (e.g. a type was altered).
     """
     with internal(db, lock=False):  # never wait for a pggit operation: it may wait for this DDL's locks
-        if altered:
-            identities.note_added(db, altered)
         for schema in schemas:
             if db.query("SELECT 1 FROM pg_namespace WHERE nspname = $1", (schema,)):
                 record_objects(db, schema)

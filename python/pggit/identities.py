@@ -9,8 +9,8 @@ keeps the default that filled the table's rows then (`Column.backfill`).
 
 from __future__ import annotations
 
-from .catalog import TRACKED_SCHEMA, filtered, sql
-from .quoting import ident, text_array
+from .catalog import filtered, sql
+from .quoting import text_array
 from .renames import RELATIONS
 
 
@@ -71,19 +71,3 @@ def adopt(db, schema: str, old, model) -> None:
              if k not in known and c.identity_id is not None]
     if rows:
         db.as_owner(sql("identities_adopt"), (schema, *(text_array(column) for column in zip(*rows))))
-
-
-def note_added(db, relids: list[int]) -> None:
-    """After ALTER TABLE: a column added to a table pggit knows gets its identity now, with
-    the default that filled the table's rows (Django adds NOT NULL columns with a default
-    and then drops it; a merge fills the target's rows the same way)."""
-    schemas = db.query("SELECT DISTINCT schema_name::text AS s FROM pggit.identities "
-                       "WHERE relid = ANY (SELECT pg_catalog.unnest($1::oid[])) AND attnum = 0", (text_array(relids),))
-    for row in schemas:
-        schema = row["s"]
-        path = ", ".join(dict.fromkeys(["pg_catalog", ident(schema), ident(TRACKED_SCHEMA), "pg_temp"]))
-        with db.local_settings(search_path=path):
-            added = db.query(sql("identities_added"), (text_array(relids), schema))
-        if added:
-            columns = ("relid", "attnum", "table_name", "column_name", "added_default")
-            db.as_owner(sql("identities_note"), (schema, *(text_array([r[c] for r in added]) for c in columns)))
