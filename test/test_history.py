@@ -14,6 +14,7 @@ from pggit.db import PsycopgDb
 from pggit.diff import as_renamed, diff
 from pggit.errors import PggitError
 from pggit.merge import merge_models
+from pggit.model import Schema, Table
 from pggit.render import render
 
 # Enough relations that the root tree splits (more than trees.SPLIT homes).
@@ -89,6 +90,29 @@ def test_a_commit_reads_back_as_the_model_it_stored(pg):
     assert read.root == tree == trees.build(written)[0].root
     snapshot = scalar(pg, "SELECT snapshot FROM pggit.commits WHERE hash = %s", (head,))
     assert [c["name"] for t in snapshot["tables"] if t["name"] == "t5" for c in t["columns"]] == ["id", "title"]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_tree_cut_from_its_parent_equals_one_cut_whole(seed):
+    """A build from a parent makes again only the tree nodes on a change's path; as homes
+    come and go, a subtree splits and becomes one node again, and every root still equals
+    that of the same model built from nothing."""
+    rnd = random.Random(seed)
+    model, names = Schema(), set()
+    parent = None
+    for step in range(60):
+        grow = rnd.random() < (0.8 if step < 20 or 40 <= step else 0.1)  # grow, shrink, grow
+        for _ in range(rnd.randint(1, 40)):
+            name = f"t{rnd.randrange(400)}"
+            if grow:
+                model.tables[f"TABLE {name}"] = Table(name, options=[f"fillfactor={rnd.randint(10, 99)}"])
+                names.add(name)
+            elif names:
+                model.tables.pop(f"TABLE {names.pop()}")
+        built = trees.build(model, parent)[0]
+        assert built.root == trees.build(model)[0].root, f"step {step}, {len(model.tables)} tables"
+        parent = (model.copy(), built)
+        model = model.copy()
 
 
 def _diverged(pg, seed: int, steps: int, more_schema: str = "", more_statements=lambda k: []) -> None:

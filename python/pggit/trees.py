@@ -123,6 +123,7 @@ class Tree:
     stored: frozenset  # ids known to be in pggit.objects: this content's, and its parents' written here
     uses: dict = None     # home -> frozenset of the homes its dependency entries name
     used_by: dict = None  # home -> frozenset of the homes whose dependency entries name it
+    nodes: dict = None    # prefix of sha256(home) -> id of the tree node over the homes under it
 
     def dependents(self, homes) -> set[str]:
         """The homes with a dependency on one of `homes`."""
@@ -218,11 +219,13 @@ def build(model: Schema, parent: tuple[Schema, Tree] | None = None, candidates=N
         text = canonical(_bundle(model, members[place]))
         blobs[place] = object_id("blob", text)
         new[blobs[place]] = ("blob", text)
-    root = _tree(sorted(blobs, key=_place), blobs, 0, new)
+    nodes = _kept_nodes(parent[1], dirty) if parent else {}
+    root = _tree(sorted(blobs, key=_place), blobs, "", nodes, new)
     stored = (parent[1].stored if parent else frozenset()) | new.keys()
     known = parent[1].stored if parent else frozenset()
     uses, used_by = _uses(model, members, dirty, parent[1] if parent else None)
-    return Tree(root, blobs, members, frozenset(stored), uses, used_by), {k: v for k, v in new.items() if k not in known}
+    tree = Tree(root, blobs, members, frozenset(stored), uses, used_by, nodes)
+    return tree, {k: v for k, v in new.items() if k not in known}
 
 
 def _uses(model: Schema, members: dict, dirty, parent: Tree | None) -> tuple[dict, dict]:
@@ -251,18 +254,36 @@ def _uses(model: Schema, members: dict, dirty, parent: Tree | None) -> tuple[dic
     return uses, used_by
 
 
-def _tree(places: list, blobs: dict, depth: int, out: dict) -> str:
-    """The id of the tree over `places` (sorted by their sha256), adding its nodes to `out`."""
+def _kept_nodes(parent: Tree, dirty) -> dict:
+    """`parent`'s tree nodes over which no home of `dirty` sits: the same homes with the
+    same blobs, so the same ids (a change makes the nodes on its path again, not all)."""
+    if parent.nodes is None:
+        return {}
+    gone = {_place(home)[:depth] for home in dirty for depth in range(_MAX_DEPTH + 1)}
+    return {prefix: digest for prefix, digest in parent.nodes.items() if prefix not in gone}
+
+
+_MAX_DEPTH = 8  # 16^8 nodes: deeper than any schema's tree
+
+
+def _tree(places: list, blobs: dict, prefix: str, nodes: dict, out: dict) -> str:
+    """The id of the tree over `places` (sorted by their sha256, which all start with
+    `prefix`), adding its new nodes to `out`; `nodes` has the ids of those already made
+    by prefix, and gets the others'."""
+    if prefix in nodes:
+        return nodes[prefix]
+    depth = len(prefix)
     if len(places) <= SPLIT:
         body = {place: blobs[place] for place in places}
     else:
         body, start = {}, 0
         for i in range(1, len(places) + 1):
             if i == len(places) or _place(places[i])[depth] != _place(places[start])[depth]:
-                body[_place(places[start])[depth]] = _tree(places[start:i], blobs, depth + 1, out)
+                digit = _place(places[start])[depth]
+                body[digit] = _tree(places[start:i], blobs, prefix + digit, nodes, out)
                 start = i
     text = canonical(body)
-    digest = object_id("tree", text)
+    digest = nodes[prefix] = object_id("tree", text)
     out[digest] = ("tree", text)
     return digest
 
@@ -314,7 +335,19 @@ def load(root: str, tree_rows: list[dict], blobs: dict, bodies: dict, known=()) 
     model.deps = dict(sorted(model.deps.items()))
     uses, used_by = _uses(model, members, members.keys(), None)
     ids = {r["hash"] for r in tree_rows} | set(blobs.values())
-    return model, Tree(root, dict(blobs), members, frozenset(ids), uses, used_by)
+    return model, Tree(root, dict(blobs), members, frozenset(ids), uses, used_by, _nodes(root, tree_rows))
+
+
+def _nodes(root: str, tree_rows: list[dict]) -> dict:
+    """Tree.nodes of a tree read back (READ_TREES' rows): a split node's keys are the next
+    hex digit of its subtrees' prefix."""
+    bodies = {r["hash"]: json.loads(r["body"]) for r in tree_rows}
+    nodes, todo = {}, [("", root)]
+    while todo:
+        prefix, digest = todo.pop()
+        nodes[prefix] = digest
+        todo.extend((prefix + key, child) for key, child in bodies[digest].items() if child in bodies)
+    return nodes
 
 
 def _take(model: Schema, source: Schema, entries: frozenset) -> frozenset:
