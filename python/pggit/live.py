@@ -24,8 +24,6 @@ from .catalog import UNRELATED_KINDS, WHOLE_KINDS, filtered, load_schema
 from .model import KINDS, Schema, Table, View
 from .quoting import text_array
 
-_RELATIONS = ("tables", "views", "sequences")  # the kinds read by name
-
 
 def read(db, branch: dict, parsed) -> tuple[Schema, dict]:
     """The branch's live model, and what `settle` needs to record it.
@@ -102,12 +100,18 @@ def touch(db, schema: str, names: set[str], small: bool) -> None:
 def _patched(db, schema: str, base: Schema, tree, touched: list[dict]):
     """`base` with what `touched` names read again, and the entries (trees.py) of what
     may have changed."""
-    known = {o.name for kind in _RELATIONS for o in getattr(base, kind).values()}
-    now = _names_now(db, schema, known, touched)
-    index_tables = {i.name: i.table for i in base.indexes.values()}
+    probe = {t["relation"] for t in touched if t["relation"]}
+    found = _names_now(db, schema, probe)
+
+    def exists(name: str) -> bool:  # a relation of the schema now
+        return name in found or (name not in probe and _relation_of(base, name) is not None)
+
+    dropped = {t["relation"] for t in touched if t["object_type"] == "index" and t["relation"]}  # (by name only)
+    index_tables = {i.name: i.table for i in base.indexes.values() if i.name in dropped} if dropped else {}
     names = {index_tables.get(t["relation"], t["relation"]) if t["object_type"] == "index" else t["relation"]
              for t in touched if t["relation"]}
-    gone = known - now
+    gone = {name for name in probe - found if _relation_of(base, name) is not None}
+    made = {name for name in found if _relation_of(base, name) is None}
     changed = names | gone
     # DDL on a function, type, statistics object or default privilege leaves a row
     # without a relation: only then are they read again (else base's are current)
@@ -121,10 +125,11 @@ def _patched(db, schema: str, base: Schema, tree, touched: list[dict]):
     # first what DDL touched; then what depends on those of them whose names, columns or
     # keys others can name changed (most DDL adds a column or an index: then nothing, or
     # the partitions and children that take the new column)
-    first = (names | (now - known)) & now
+    first = {name for name in names | made if exists(name)}
     fresh = load_schema(db, schema, sorted(first), whole=small)
     reshaped, grown = _reshaped(base, tree, fresh, first)
-    more = ((_dependents(base, tree, changed - first | reshaped) | _children(base, grown)) & now) - first
+    more = {name for name in _dependents(base, tree, changed - first | reshaped) | _children(base, tree, grown)
+            if exists(name)} - first
     if more:
         _add(fresh, load_schema(db, schema, sorted(more), whole=False))
     read = sorted(first | more)
@@ -169,10 +174,15 @@ def _table_shape(table: Table) -> tuple:
             [(c.name, c.type, c.collation) for c in table.columns])
 
 
-def _children(base: Schema, names: set[str]) -> set[str]:
-    """Tables that are partitions or children of one of `names`."""
-    return {t.name for t in base.tables.values()
-            if any(p.strip('"') in names for p in [t.partition_of or ""] + list(t.inherits or []))}
+def _children(base: Schema, tree, names: set[str]) -> set[str]:
+    """Tables that are partitions or children of one of `names` (each depends on its
+    parent in the catalog: `tree`'s index of dependencies has them)."""
+    out = set()
+    for home in tree.dependents({f"REL {name}" for name in names}):
+        table = base.tables.get(f"TABLE {_relation(home)}")
+        if table and any(p.strip('"') in names for p in [table.partition_of or ""] + list(table.inherits or [])):
+            out.add(table.name)
+    return out
 
 
 def _add(model: Schema, more: Schema) -> None:
@@ -182,14 +192,12 @@ def _add(model: Schema, more: Schema) -> None:
     model.deps.update(more.deps)
 
 
-def _names_now(db, schema: str, known: set[str], touched: list[dict]) -> set[str]:
-    """The schema's relation names now: the known names, with those `touched` names looked
-    up. Its rows name every relation that came, went or was renamed, by its old name and
-    its new (a merge notes both; after a rename by hand, the event trigger notes the old
-    name pggit.identities has)."""
-    probe = sorted({t["relation"] for t in touched if t["relation"]})
-    found = {r["name"] for r in db.query(filtered("relation_names", True), (schema, text_array(probe)))}
-    return (known - set(probe)) | found
+def _names_now(db, schema: str, probe: set[str]) -> set[str]:
+    """Of the names touched rows give (`probe`), those of a relation of the schema now.
+    The rows name every relation that came, went or was renamed, by its old name and its
+    new (a merge notes both; after a rename by hand, the event trigger notes the old name
+    pggit.identities has): a name no row gives is as the base has it."""
+    return {r["name"] for r in db.query(filtered("relation_names", True), (schema, text_array(sorted(probe))))}
 
 
 def _relation(home: str) -> str | None:
@@ -207,7 +215,7 @@ def _dependents(base: Schema, tree, changed: set[str]) -> set[str]:
     names, or keys of functions and types): through the dependencies the catalog records
     (`tree`'s index of them), and the names it keeps elsewhere (a sequence's owning table,
     a partition's parent)."""
-    out = {s.name for s in base.sequences.values() if s.owned_by_table in changed} | _children(base, changed)
+    out = {s.name for s in base.sequences.values() if s.owned_by_table in changed} | _children(base, tree, changed)
     homes = tree.dependents({f"REL {name}" for name in changed} | changed)
     out |= {_relation(h) for h in homes}
     out.discard(None)
