@@ -432,15 +432,19 @@ def only(model: Schema, keys: set[str], tables: set[str]) -> Schema:
 
 
 def overlay(model: Schema, keys: set[str], tables: set[str], part: Schema) -> Schema:
-    """`model` with what these keys and tables hold replaced by `part`, in key order."""
-    out = Schema(deps={k: v for k, v in model.deps.items() if k not in keys},
-                 rows={t: r for t, r in model.rows.items() if t not in tables})
+    """`model` with what these keys and tables hold replaced by `part` (a copy: what was
+    not replaced keeps its place, as live.py's reads keep it; what is new comes last)."""
+    out = model.copy()
+    for table in tables:
+        out.rows.pop(table, None)
+    for key in keys:
+        out.deps.pop(key, None)
+        for kind in KINDS:
+            getattr(out, kind).pop(key, None)
     out.deps.update(part.deps)
     out.rows.update(part.rows)
     for kind in KINDS:
-        merged = {k: o for k, o in getattr(model, kind).items() if k not in keys}
-        merged.update(getattr(part, kind))
-        setattr(out, kind, dict(sorted(merged.items())))
+        getattr(out, kind).update(getattr(part, kind))
     return out
 
 
