@@ -23,10 +23,11 @@ from pggit.db import PsycopgDb
 SCHEMA = """
 CREATE TYPE mood AS ENUM ('ok', 'sad');
 CREATE TYPE pair AS (a integer, b text);
+CREATE DOMAIN positive AS integer CHECK (VALUE > 0);
 CREATE FUNCTION plus1(a integer) RETURNS integer LANGUAGE sql IMMUTABLE AS $$ SELECT a + 1 $$;
 CREATE SEQUENCE counter;
 CREATE TABLE t0 (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, name text, m mood DEFAULT 'ok',
-                 n integer DEFAULT plus1(1), c bigint DEFAULT nextval('counter'));
+                 n integer DEFAULT plus1(1), c bigint DEFAULT nextval('counter'), ms mood[], pos positive);
 CREATE TABLE t1 (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, t0_id bigint REFERENCES t0 (id), v text);
 CREATE TABLE t2 (id serial PRIMARY KEY, t1_id bigint REFERENCES t1 (id), w numeric(6,2), p pair);
 CREATE INDEX t1_v_idx ON t1 (v);
@@ -71,6 +72,8 @@ def _statements(rnd: random.Random, k: int) -> list[str]:
         f"ALTER TYPE pair ADD ATTRIBUTE c{k} integer",
         f"COMMENT ON TYPE pair IS 'pair {k}'",
         f"ALTER TABLE {t} ADD COLUMN q{k} pair",
+        f"ALTER TABLE {t} ADD COLUMN e{k} mood[]",
+        f"ALTER TABLE {t} ADD COLUMN d{k} positive",
         f"CREATE OR REPLACE FUNCTION plus1(a integer) RETURNS integer LANGUAGE sql IMMUTABLE AS $$ SELECT a + {k} $$",
         f"ALTER FUNCTION plus1(integer) RENAME TO plus{k}",
         f"ALTER SEQUENCE counter INCREMENT BY {k + 1}",

@@ -99,7 +99,7 @@ class PlpyDb(Db):
         if plan is None:
             plan = self.plpy.prepare(sql, ["text"] * len(params))
             self._plans[key] = plan
-        return [dict(row) for row in plan.execute(list(params))]
+        return list(plan.execute(list(params)))  # (each row is a dict of its own already)
 
     def execute(self, sql):
         self.plpy.execute(sql)

@@ -58,7 +58,7 @@ def filtered(name: str, partial: bool) -> str:
 def _addressed(partial: bool) -> str:
     """comments.sql and depends.sql in one statement, which builds the address book they
     both read (most of their cost) once: each row says which query it belongs to."""
-    return (f"WITH objects AS MATERIALIZED (\n{filtered('objects', partial)}\n)\n"
+    return (f"WITH {filtered('objects', partial)}"
             "SELECT 'comments' AS query, q.object_type, q.table_name, q.name, q.description,\n"
             "       NULL::text AS key, NULL::text AS ref\n"
             f"  FROM (\n{filtered('comments', partial)}\n) AS q\n"
