@@ -32,7 +32,7 @@ def sql(name: str) -> str:
     return (_HERE / f"{name}.sql").read_text()
 
 
-_ADDRESSED = ("depends", "comments")  # the queries over objects.sql (which takes $3), run as one: _addressed
+_ADDRESSED = ("depends", "comments")  # the queries over objects.sql's CTEs, run as one: _addressed
 # the kinds read whole at every read, partial ones too (few, and cheap): their queries take $1 only
 WHOLE_KINDS = ("functions", "types", "statistics", "default_privileges")
 # of those, the kinds whose objects live on no relation (a statistics object lives with its
@@ -81,12 +81,8 @@ def load_schema(db, schema: str, relations: list[str] | None = None, whole: bool
     # are costed high enough for JIT, whose compiling took longer than running them (1.2 s)
     plans = "force_generic_plan" if relations is not None else "auto"
     with db.local_settings(search_path=path, jit="off", plan_cache_mode=plans):
-        names = scope = None
         unrelated = "true" if whole or relations is None else "false"  # functions' and types' grants, ...
-        if relations is not None:
-            names = text_array(sorted(relations))
-            referenced = db.query(sql("referenced"), (schema, names, unrelated))
-            scope = text_array(sorted(set(relations) | {r["name"] for r in referenced}))
+        names = None if relations is None else text_array(sorted(relations))
         rows = {name: db.query(filtered(name, relations is not None), _params(name, schema, names, unrelated))
                 for name in _LOADERS if name not in _ADDRESSED and (whole or name not in UNRELATED_KINDS)}
         rows.update({name: [] for name in UNRELATED_KINDS if not whole})
@@ -97,7 +93,7 @@ def load_schema(db, schema: str, relations: list[str] | None = None, whole: bool
         # partial read too). A partial read looks up each object it reads by index.
         index_joins = "on" if relations is not None else "off"
         with db.local_settings(enable_nestloop=index_joins, enable_mergejoin="off"):
-            for r in db.query(_addressed(relations is not None), (schema, names, scope, unrelated)):
+            for r in db.query(_addressed(relations is not None), (schema, names, unrelated)):
                 rows[r["query"]].append(r)
     objects = []
     for name, loader in _LOADERS.items():

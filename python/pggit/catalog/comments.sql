@@ -18,7 +18,7 @@ SELECT o.object_type, o.table_name, o.name, d.description
        OFFSET 0) d
  WHERE NOT ($2::text[] IS NULL)
    AND (o.rel OPERATOR(pg_catalog.=) ANY (SELECT pg_catalog.unnest($2::text[]::name[]))
-        OR (o.rel IS NULL AND ($4::boolean OR o.object_type OPERATOR(pg_catalog.=) 'STATISTICS')))
+        OR (o.rel IS NULL AND ($3::boolean OR o.object_type OPERATOR(pg_catalog.=) 'STATISTICS')))
    AND (o.classid OPERATOR(pg_catalog.<>) 'pg_catalog.pg_rewrite'::regclass OR o.object_type OPERATOR(pg_catalog.=) 'RULE')
    AND NOT (o.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_type'::regclass AND o.object_type OPERATOR(pg_catalog.=) ANY (ARRAY['TABLE', 'VIEW', 'MATERIALIZED VIEW']::text[]))
  ORDER BY 1, 2, 3

@@ -1,7 +1,7 @@
 -- Dependencies between objects of one schema, as (key, ref) pairs of model keys.
 -- Reads the CTEs of objects.sql (`objects`, `probed`). $2 (text[]): only what these
 -- relations' objects, and every statistics object, depend on, and every function's and
--- type's if $4 (boolean; $2 NULL: everything).
+-- type's if $3 (boolean; $2 NULL: everything).
 WITH links AS (
     -- a full read: every object's dependencies, all of pg_depend joined at once
     SELECT a.key, a.object_type, d.refclassid, d.refobjid, d.refobjsubid
@@ -9,23 +9,11 @@ WITH links AS (
       JOIN objects a ON a.classid OPERATOR(pg_catalog.=) d.classid AND a.objid OPERATOR(pg_catalog.=) d.objid AND a.objsubid OPERATOR(pg_catalog.=) d.objsubid
      WHERE $2::text[] IS NULL AND d.deptype OPERATOR(pg_catalog.=) ANY (ARRAY['n', 'a']::"char"[])
     UNION ALL
-    -- a partial one: the relations' objects' (looked up in objects.sql)
+    -- a partial one: what it reads, each object's looked up in objects.sql (`probed`)
     SELECT a.key, a.object_type, p.refclassid, p.refobjid, p.refobjsubid
       FROM probed p
       JOIN objects a ON a.classid OPERATOR(pg_catalog.=) p.classid AND a.objid OPERATOR(pg_catalog.=) p.objid AND a.objsubid OPERATOR(pg_catalog.=) p.objsubid
      WHERE NOT ($2::text[] IS NULL)
-    UNION ALL
-    -- and the others', each object looked up by pg_depend's index (OFFSET 0 keeps the
-    -- planner from turning it into the join above, which reads all of pg_depend)
-    SELECT a.key, a.object_type, d.refclassid, d.refobjid, d.refobjsubid
-      FROM objects a
-     CROSS JOIN LATERAL (
-           SELECT d.refclassid, d.refobjid, d.refobjsubid FROM pg_depend d
-            WHERE d.classid OPERATOR(pg_catalog.=) a.classid AND d.objid OPERATOR(pg_catalog.=) a.objid
-              AND d.objsubid OPERATOR(pg_catalog.=) a.objsubid AND d.deptype OPERATOR(pg_catalog.=) ANY (ARRAY['n', 'a']::"char"[])
-           OFFSET 0) d
-     WHERE NOT ($2::text[] IS NULL)
-       AND a.rel IS NULL AND ($4::boolean OR a.object_type OPERATOR(pg_catalog.=) 'STATISTICS')
 )
 SELECT DISTINCT l.key, b.key AS ref
   FROM links l

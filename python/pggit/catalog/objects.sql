@@ -1,32 +1,97 @@
 -- Address book of one schema (`objects`): every pg_depend / pg_description address
 -- of an object of the schema, mapped to the model key of the object that owns it, and
 -- `rel`: the relation (table, view, sequence) it belongs to, NULL for functions, types
--- and statistics. $3 (text[]): only addresses of these relations' objects (composite
--- types among them), and of every function, type and statistics object, and of every
--- composite type's if $4 (boolean; $3 NULL: all). Without $4, of the functions and
--- types only those the objects of relations $2 (text[], the relations read; the rest
--- of $3 is what they depend on) depend on: the other end of a dependency is all a
--- partial read wants of them. And (a partial read) `probed`: the dependencies of the
--- objects of relations $2, each looked up once.
+-- and statistics. $2 (text[]; NULL: all): a partial read of these relations, which
+-- wants the addresses of their objects, of every statistics object, and of every
+-- function and type if $3 (boolean), and of what those depend on (the other end of
+-- each dependency: relations with all their objects, functions and types alone);
+-- `probed` then has the dependencies of what it reads, each looked up once.
 --
 -- Not a statement: the CTEs that comments.sql and depends.sql read (catalog._addressed
--- puts them together). Everything of a relation is reached from `rels` by the catalogs'
--- indexes on the relation's oid, `rels` from the names by pg_class's name index, and
--- functions and types from what depends on them by pg_depend's: a partial read costs
--- what it reads, not what the schema (or the database) holds.
+-- puts them together). Everything of a relation is reached from its oid by the
+-- catalogs' indexes, the relations from their names by pg_class's, and what they depend
+-- on by pg_depend's: a partial read costs what it reads, not what the schema (or the
+-- database) holds.
 nsp AS (
     SELECT n.oid FROM pg_namespace n WHERE n.nspname OPERATOR(pg_catalog.=) $1::name
-), rels AS MATERIALIZED (  -- the relations read, and every composite type if types are read whole
+), own AS MATERIALIZED (  -- (a partial read) the relations it reads
+    SELECT c.oid, c.relname, c.relkind, c.reltype FROM pg_class c
+     WHERE NOT ($2::text[] IS NULL) AND c.relnamespace OPERATOR(pg_catalog.=) (SELECT oid FROM nsp)
+       AND c.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['r', 'p', 'v', 'm', 'S', 'c', 'f']::"char"[])
+       AND c.relname OPERATOR(pg_catalog.=) ANY (SELECT pg_catalog.unnest($2::text[]::name[]))
+), depender (classid, objid) AS (  -- (a partial read) what it reads that may depend on something
+    SELECT 'pg_catalog.pg_class'::regclass, own.oid FROM own  -- (a relation and its columns)
+    UNION ALL
+    SELECT 'pg_catalog.pg_class'::regclass, x.indexrelid FROM pg_index x JOIN own ON own.oid OPERATOR(pg_catalog.=) x.indrelid
+    UNION ALL
+    SELECT 'pg_catalog.pg_constraint'::regclass, k.oid FROM pg_constraint k JOIN own ON own.oid OPERATOR(pg_catalog.=) k.conrelid
+    UNION ALL
+    SELECT 'pg_catalog.pg_attrdef'::regclass, d.oid FROM pg_attrdef d JOIN own ON own.oid OPERATOR(pg_catalog.=) d.adrelid
+    UNION ALL
+    SELECT 'pg_catalog.pg_trigger'::regclass, g.oid FROM pg_trigger g JOIN own ON own.oid OPERATOR(pg_catalog.=) g.tgrelid
+     WHERE NOT g.tgisinternal
+    UNION ALL
+    SELECT 'pg_catalog.pg_policy'::regclass, p.oid FROM pg_policy p JOIN own ON own.oid OPERATOR(pg_catalog.=) p.polrelid
+    UNION ALL
+    SELECT 'pg_catalog.pg_rewrite'::regclass, w.oid FROM pg_rewrite w JOIN own ON own.oid OPERATOR(pg_catalog.=) w.ev_class
+    UNION ALL
+    SELECT 'pg_catalog.pg_statistic_ext'::regclass, s.oid FROM pg_statistic_ext s
+     WHERE NOT ($2::text[] IS NULL) AND s.stxnamespace OPERATOR(pg_catalog.=) (SELECT oid FROM nsp)
+    UNION ALL
+    SELECT 'pg_catalog.pg_proc'::regclass, p.oid FROM pg_proc p
+     WHERE NOT ($2::text[] IS NULL) AND $3::boolean AND p.pronamespace OPERATOR(pg_catalog.=) (SELECT oid FROM nsp)
+    UNION ALL  -- (not arrays: they depend on nothing of their own)
+    SELECT CASE WHEN t.typrelid OPERATOR(pg_catalog.=) 0 THEN 'pg_catalog.pg_type'::regclass ELSE 'pg_catalog.pg_class'::regclass END,
+           CASE WHEN t.typrelid OPERATOR(pg_catalog.=) 0 THEN t.oid ELSE t.typrelid END
+      FROM pg_type t
+     WHERE NOT ($2::text[] IS NULL) AND $3::boolean AND t.typnamespace OPERATOR(pg_catalog.=) (SELECT oid FROM nsp)
+       AND (t.typrelid OPERATOR(pg_catalog.=) 0 OR t.typtype OPERATOR(pg_catalog.=) 'c')
+       AND NOT (t.typelem OPERATOR(pg_catalog.<>) 0 AND t.typsubscript OPERATOR(pg_catalog.=) 'pg_catalog.array_subscript_handler'::regproc)
+       AND NOT EXISTS (SELECT FROM pg_class c WHERE c.oid OPERATOR(pg_catalog.=) t.typrelid AND c.relkind OPERATOR(pg_catalog.<>) 'c')
+    UNION ALL
+    SELECT 'pg_catalog.pg_constraint'::regclass, k.oid FROM pg_constraint k
+     WHERE NOT ($2::text[] IS NULL) AND $3::boolean AND k.connamespace OPERATOR(pg_catalog.=) (SELECT oid FROM nsp)
+       AND k.contypid OPERATOR(pg_catalog.<>) 0
+), probed AS MATERIALIZED (  -- their dependencies, by pg_depend's index (OFFSET 0: not a join over all of it)
+    SELECT a.classid, a.objid, d.objsubid, d.refclassid, d.refobjid, d.refobjsubid
+      FROM depender a
+     CROSS JOIN LATERAL (
+           SELECT d.objsubid, d.refclassid, d.refobjid, d.refobjsubid FROM pg_depend d
+            WHERE d.classid OPERATOR(pg_catalog.=) a.classid AND d.objid OPERATOR(pg_catalog.=) a.objid
+              AND d.deptype OPERATOR(pg_catalog.=) ANY (ARRAY['n', 'a']::"char"[])
+           OFFSET 0) d
+), rels AS MATERIALIZED (  -- the relations read, and those they depend on (with $3, every composite type)
     SELECT c.oid, c.relname, c.relkind, c.reltype
       FROM pg_class c
+     WHERE $2::text[] IS NULL AND c.relnamespace OPERATOR(pg_catalog.=) (SELECT oid FROM nsp)
+       AND c.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['r', 'p', 'v', 'm', 'S', 'c', 'f']::"char"[])
+    UNION ALL
+    SELECT * FROM own
+    UNION ALL
+    SELECT c.oid, c.relname, c.relkind, c.reltype
+      FROM (SELECT DISTINCT  -- each object depended on as the relation it belongs to
+                   CASE p.refclassid
+                   WHEN 'pg_catalog.pg_class'::regclass THEN
+                       coalesce((SELECT x.indrelid FROM pg_index x WHERE x.indexrelid OPERATOR(pg_catalog.=) p.refobjid), p.refobjid)
+                   WHEN 'pg_catalog.pg_constraint'::regclass THEN
+                       (SELECT k.conrelid FROM pg_constraint k WHERE k.oid OPERATOR(pg_catalog.=) p.refobjid)
+                   WHEN 'pg_catalog.pg_type'::regclass THEN
+                       (SELECT coalesce(nullif(t.typrelid, 0), e.typrelid) FROM pg_type t
+                          LEFT JOIN pg_type e ON e.oid OPERATOR(pg_catalog.=) t.typelem
+                         WHERE t.oid OPERATOR(pg_catalog.=) p.refobjid)
+                   WHEN 'pg_catalog.pg_rewrite'::regclass THEN
+                       (SELECT w.ev_class FROM pg_rewrite w WHERE w.oid OPERATOR(pg_catalog.=) p.refobjid)
+                   END AS relid
+              FROM probed p) AS r
+      JOIN pg_class c ON c.oid OPERATOR(pg_catalog.=) r.relid
      WHERE c.relnamespace OPERATOR(pg_catalog.=) (SELECT oid FROM nsp)
        AND c.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['r', 'p', 'v', 'm', 'S', 'c', 'f']::"char"[])
-       AND ($3::text[] IS NULL OR c.relname OPERATOR(pg_catalog.=) ANY (SELECT pg_catalog.unnest($3::text[]::name[])))
+       AND NOT EXISTS (SELECT FROM own WHERE own.oid OPERATOR(pg_catalog.=) c.oid)
     UNION
     SELECT c.oid, c.relname, c.relkind, c.reltype
       FROM pg_type t
       JOIN pg_class c ON c.oid OPERATOR(pg_catalog.=) t.typrelid
-     WHERE NOT ($3::text[] IS NULL) AND $4::boolean AND t.typnamespace OPERATOR(pg_catalog.=) (SELECT oid FROM nsp)
+     WHERE NOT ($2::text[] IS NULL) AND $3::boolean AND t.typnamespace OPERATOR(pg_catalog.=) (SELECT oid FROM nsp)
        AND t.typtype OPERATOR(pg_catalog.=) 'c' AND c.relkind OPERATOR(pg_catalog.=) 'c'
 ), on_rels AS MATERIALIZED (  -- the addresses of the relations' objects
     SELECT 'pg_catalog.pg_class'::regclass AS classid, c.oid AS objid, 0 AS objsubid,
@@ -94,22 +159,13 @@ nsp AS (
       FROM rels c
       JOIN pg_rewrite w ON w.ev_class OPERATOR(pg_catalog.=) c.oid
      WHERE c.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['v', 'm']::"char"[]) OR w.rulename OPERATOR(pg_catalog.<>) '_RETURN'
-), probed AS MATERIALIZED (  -- (a partial read) the dependencies of the relations read, by pg_depend's index
-    SELECT a.classid, a.objid, a.objsubid, d.refclassid, d.refobjid, d.refobjsubid
-      FROM on_rels a
-     CROSS JOIN LATERAL (  -- (OFFSET 0: not a join over all of pg_depend)
-           SELECT d.refclassid, d.refobjid, d.refobjsubid FROM pg_depend d
-            WHERE d.classid OPERATOR(pg_catalog.=) a.classid AND d.objid OPERATOR(pg_catalog.=) a.objid
-              AND d.objsubid OPERATOR(pg_catalog.=) a.objsubid AND d.deptype OPERATOR(pg_catalog.=) ANY (ARRAY['n', 'a']::"char"[])
-           OFFSET 0) d
-     WHERE NOT ($3::text[] IS NULL) AND a.rel OPERATOR(pg_catalog.=) ANY (SELECT pg_catalog.unnest($2::text[]::name[]))
-), used AS (  -- (without $4) the functions and types they depend on
+), used AS (  -- (without $3) the functions and types they depend on
     SELECT DISTINCT p.refclassid, p.refobjid FROM probed p
-     WHERE NOT $4::boolean
+     WHERE NOT $3::boolean
        AND p.refclassid OPERATOR(pg_catalog.=) ANY (ARRAY['pg_catalog.pg_type'::regclass, 'pg_catalog.pg_proc'::regclass])
 ), types AS (  -- the types (not relations' row types, nor arrays) of the schema, or those used
     SELECT b.oid, b.typtype, b.typname, b.typarray FROM pg_type b
-     WHERE ($3::text[] IS NULL OR $4::boolean) AND b.typnamespace OPERATOR(pg_catalog.=) (SELECT oid FROM nsp)
+     WHERE ($2::text[] IS NULL OR $3::boolean) AND b.typnamespace OPERATOR(pg_catalog.=) (SELECT oid FROM nsp)
        AND b.typrelid OPERATOR(pg_catalog.=) 0
        AND NOT (b.typelem OPERATOR(pg_catalog.<>) 0 AND b.typsubscript OPERATOR(pg_catalog.=) 'pg_catalog.array_subscript_handler'::regproc)
     UNION  -- (an array used: its element type)
@@ -122,7 +178,7 @@ nsp AS (
        AND b.typnamespace OPERATOR(pg_catalog.=) (SELECT oid FROM nsp) AND b.typrelid OPERATOR(pg_catalog.=) 0
 ), procs AS (  -- the functions of the schema, or those used
     SELECT p.oid, p.prokind FROM pg_proc p
-     WHERE ($3::text[] IS NULL OR $4::boolean) AND p.pronamespace OPERATOR(pg_catalog.=) (SELECT oid FROM nsp)
+     WHERE ($2::text[] IS NULL OR $3::boolean) AND p.pronamespace OPERATOR(pg_catalog.=) (SELECT oid FROM nsp)
     UNION ALL
     SELECT p.oid, p.prokind
       FROM used u JOIN pg_proc p ON p.oid OPERATOR(pg_catalog.=) u.refobjid
@@ -138,7 +194,7 @@ nsp AS (
           FROM pg_type t
           JOIN pg_constraint k ON k.conrelid OPERATOR(pg_catalog.=) 0 AND k.contypid OPERATOR(pg_catalog.=) t.oid
          WHERE t.typnamespace OPERATOR(pg_catalog.=) (SELECT oid FROM nsp) AND k.connamespace OPERATOR(pg_catalog.=) (SELECT oid FROM nsp)
-           AND ($3::text[] IS NULL OR $4::boolean)  -- (nothing of a relation depends on one)
+           AND ($2::text[] IS NULL OR $3::boolean)  -- (nothing of a relation depends on one)
         UNION ALL  -- every other type of the schema, and its array
         SELECT 'pg_catalog.pg_type'::regclass, t.oid, 0,
                CASE WHEN t.typtype OPERATOR(pg_catalog.=) 'd' THEN 'DOMAIN' ELSE 'TYPE' END, NULL, t.typname, NULL
