@@ -93,7 +93,7 @@ nsp AS (
       JOIN pg_class c ON c.oid OPERATOR(pg_catalog.=) t.typrelid
      WHERE NOT ($2::text[] IS NULL) AND $3::boolean AND t.typnamespace OPERATOR(pg_catalog.=) (SELECT oid FROM nsp)
        AND t.typtype OPERATOR(pg_catalog.=) 'c' AND c.relkind OPERATOR(pg_catalog.=) 'c'
-), on_rels AS MATERIALIZED (  -- the addresses of the relations' objects
+), on_rels AS (  -- the addresses of the relations' objects
     SELECT 'pg_catalog.pg_class'::regclass AS classid, c.oid AS objid, 0 AS objsubid,
            CASE WHEN c.relkind OPERATOR(pg_catalog.=) 'v' THEN 'VIEW'
                 WHEN c.relkind OPERATOR(pg_catalog.=) 'm' THEN 'MATERIALIZED VIEW'
