@@ -11,6 +11,10 @@ PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
 PGGIT_HOME   = $(DESTDIR)$(datadir)/extension/$(EXTENSION)
+# The interpreter plpython3u runs (Debian's; not a pyenv python3 on PATH): the package
+# is byte-compiled for it at install, since the server cannot write __pycache__ there
+# and would otherwise compile every module again in every session.
+PLPYTHON    ?= /usr/bin/python3
 PYTHON_FILES = $(shell find python/pggit -name '*.py' -o -name '*.sql' | sort)
 TEMPLATES    = $(wildcard templates/*.j2)
 
@@ -23,6 +27,7 @@ install-pggit-home:
 		$(INSTALL) -d "$(PGGIT_HOME).new/$$(dirname $$f)" && \
 		$(INSTALL_DATA) "$$f" "$(PGGIT_HOME).new/$$f" || exit 1; \
 	done
+	if [ -x '$(PLPYTHON)' ]; then '$(PLPYTHON)' -m compileall -q '$(PGGIT_HOME).new/python'; fi
 	if [ -d '$(PGGIT_HOME)' ]; then mv '$(PGGIT_HOME)' '$(PGGIT_HOME).old'; fi
 	mv '$(PGGIT_HOME).new' '$(PGGIT_HOME)'
 	rm -rf '$(PGGIT_HOME).old'

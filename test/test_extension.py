@@ -44,6 +44,20 @@ def test_version_comes_from_the_python_package(pg):
     assert __version__.startswith(extversion)
 
 
+def test_the_server_imports_pggit_compiled(pg):
+    """make install byte-compiles the package for plpython3u's interpreter: a session,
+    which cannot write __pycache__ there, would compile every module again."""
+    pg.execute("SELECT pggit.version()")
+    notices = []
+    pg.add_notice_handler(lambda d: notices.append(d.message_primary))
+    pg.execute("""DO LANGUAGE plpython3u $$
+import os, sys
+plpy.notice(repr(sorted(m for m, mod in sys.modules.items() if m.startswith("pggit") and m != "pggit.catalog"
+                        and not os.path.exists(getattr(mod, "__cached__", None) or ""))))
+$$""")
+    assert notices == ["[]"]
+
+
 def test_metadata_starts_with_main_on_public(pg):
     rows = pg.execute("SELECT name, schema_name, parent_branch_id FROM pggit.branches").fetchall()
     assert rows == [("main", "public", None)]
