@@ -14,11 +14,11 @@ WITH nsp AS (
      WHERE NOT ($2::text[] IS NULL) AND t.relnamespace OPERATOR(pg_catalog.=) (SELECT oid FROM nsp)
        AND t.relname OPERATOR(pg_catalog.=) ANY (SELECT pg_catalog.unnest($2::text[]::name[]))
 )
-SELECT table_name, column_name, identity, added_default
-  FROM (SELECT c.relname::text AS table_name, i.attnum, i.identity, i.added_default,
-               -- a probe per identity (not a join, which the planner made over every column of the database)
-               (SELECT a.attname::text FROM pg_attribute a
-                 WHERE a.attrelid OPERATOR(pg_catalog.=) i.relid AND a.attnum OPERATOR(pg_catalog.=) i.attnum) AS column_name
-          FROM rels c
-          JOIN pggit.identities i ON i.relid OPERATOR(pg_catalog.=) c.oid) AS x  -- by its key: OIDs are unique across schemas
- WHERE x.attnum OPERATOR(pg_catalog.=) 0 OR x.column_name IS NOT NULL
+SELECT c.relname::text AS table_name, a.attname::text AS column_name, i.identity, i.added_default
+  FROM rels c
+  JOIN pggit.identities i ON i.relid OPERATOR(pg_catalog.=) c.oid  -- by its key: OIDs are unique across schemas
+  -- a probe per identity, once (not a join, which the planner made over every column of the database)
+  LEFT JOIN LATERAL (SELECT a.attname FROM pg_attribute a
+                      WHERE a.attrelid OPERATOR(pg_catalog.=) i.relid AND a.attnum OPERATOR(pg_catalog.=) i.attnum
+                        AND i.attnum OPERATOR(pg_catalog.<>) 0 OFFSET 0) a ON true
+ WHERE i.attnum OPERATOR(pg_catalog.=) 0 OR a.attname IS NOT NULL
