@@ -202,9 +202,21 @@ def test_a_commit_parsed_after_another_reads_only_the_blobs_it_does_not_share(pg
     db.asked.clear()
     warm = commits.parsed(db, second)
     assert len(db.asked) == 1 and db.asked[0].count(",") == 0  # t6's blob alone
+    _same_parse(warm, cold)
+    # homes that go and come: what the first commit has there is taken out
+    third = _on_feature(pg, "DROP INDEX t7_name; ALTER TABLE t8 RENAME TO t8b; "
+                            "CREATE VIEW v9 AS SELECT id FROM t9; CREATE TABLE fresh (id int)")
+    commits._PARSED.clear()
+    cold = commits.parsed(db, third)
+    commits._PARSED.clear()
+    commits.parsed(db, first)
+    _same_parse(commits.parsed(db, third), cold)
+
+
+def _same_parse(warm, cold) -> None:
     assert warm[0].to_json() == cold[0].to_json()
-    assert (warm[1].root, warm[1].blobs, warm[1].members, warm[1].used_by, warm[1].stored) == \
-        (cold[1].root, cold[1].blobs, cold[1].members, cold[1].used_by, cold[1].stored)
+    assert (warm[1].root, warm[1].blobs, warm[1].members, warm[1].uses, warm[1].used_by, warm[1].stored, warm[1].nodes) == \
+        (cold[1].root, cold[1].blobs, cold[1].members, cold[1].uses, cold[1].used_by, cold[1].stored, cold[1].nodes)
 
 
 def test_a_tree_whose_blob_is_gone_is_a_pggit_error(pg):

@@ -57,7 +57,8 @@ def read_tree(db, tree: str):
         raise PggitError(f"no tree {tree!r} in pggit.objects",
                          hint="A commit's tree is pggit.commit_log.tree; SELECT hash FROM pggit.log(); lists the commits.",
                          sqlstate=errors.UNDEFINED_OBJECT)
-    blobs = trees.blobs_of(rows)
+    nodes = trees.nodes_of(rows)
+    blobs = trees.blobs_of(nodes)
     known = list(_PARSED.values())
     have = {digest for _, t in known for digest in t.blobs.values()}
     missing = sorted(set(blobs.values()) - have)
@@ -66,7 +67,7 @@ def read_tree(db, tree: str):
         raise PggitError(f"tree {tree!r} names blobs that are not in pggit.objects",
                          hint="pggit.objects lost rows it needs (restored in part?): restore it whole.",
                          sqlstate=errors.DATA_CORRUPTED)
-    return trees.load(tree, rows, blobs, bodies, known)
+    return trees.load(tree, nodes, blobs, bodies, known)
 
 
 def snapshot(db, commit_hash: str | None):

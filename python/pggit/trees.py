@@ -310,44 +310,69 @@ SELECT o.hash, o.body FROM pggit.objects o
 """
 
 
-def blobs_of(tree_rows: list[dict]) -> dict:
-    """{home: blob id} from READ_TREES' rows."""
-    nodes = {r["hash"]: json.loads(r["body"]) for r in tree_rows}
+def nodes_of(tree_rows: list[dict]) -> dict:
+    """{id: body} of READ_TREES' rows."""
+    return {r["hash"]: json.loads(r["body"]) for r in tree_rows}
+
+
+def blobs_of(nodes: dict) -> dict:
+    """{home: blob id} of a tree's nodes (`nodes_of`)."""
     return {place: digest for body in nodes.values() for place, digest in body.items() if digest not in nodes}
 
 
-def load(root: str, tree_rows: list[dict], blobs: dict, bodies: dict, known=()) -> tuple[Schema, Tree]:
-    """The model and tree of `root`: its trees (READ_TREES' rows), its blobs ({home: id},
+def load(root: str, nodes: dict, blobs: dict, bodies: dict, known=()) -> tuple[Schema, Tree]:
+    """The model and tree of `root`: its trees (`nodes_of`), its blobs ({home: id},
     `blobs_of`), and the bodies of those not in a tree of `known` ((model, tree) pairs
-    parsed before: a blob they share is taken from their model, not decoded again)."""
+    parsed before). It starts from the known tree that shares most of its blobs, as
+    `build` starts from a parent: only the homes whose blob differs are taken (from
+    another known model, if one has the blob) or decoded."""
     shared = {}
     for model_, tree_ in known:
         for place, digest in tree_.blobs.items():
             shared.setdefault(digest, (model_, tree_.members[place]))
-    model, members = Schema(), {}
-    for place, digest in blobs.items():
+    base = max(known, key=lambda mt: sum(mt[1].blobs.get(p) == d for p, d in blobs.items()), default=None)
+    if base is None:
+        model, members, dirty = Schema(), {}, set(blobs)
+    else:
+        model, members = base[0].copy(), dict(base[1].members)
+        dirty = {p for p in blobs.keys() | base[1].blobs.keys() if blobs.get(p) != base[1].blobs.get(p)}
+        for place in dirty:
+            _drop(model, members.pop(place, ()))
+    for place in dirty & blobs.keys():
+        digest = blobs[place]
         if digest in shared:
             members[place] = _take(model, *shared[digest])
         else:
             members[place] = _decode_bundle(model, json.loads(bodies[digest]))
-    for kind in KINDS:  # in key order, as a read from the catalog has them
-        setattr(model, kind, dict(sorted(getattr(model, kind).items())))
-    model.deps = dict(sorted(model.deps.items()))
-    uses, used_by = _uses(model, members, members.keys(), None)
-    ids = {r["hash"] for r in tree_rows} | set(blobs.values())
-    return model, Tree(root, dict(blobs), members, frozenset(ids), uses, used_by, _nodes(root, tree_rows))
+    if base is None:
+        for kind in KINDS:  # in key order, as a read from the catalog has them
+            setattr(model, kind, dict(sorted(getattr(model, kind).items())))
+        model.deps = dict(sorted(model.deps.items()))
+    uses, used_by = _uses(model, members, dirty, base[1] if base else None)
+    ids = set(nodes) | set(blobs.values())
+    return model, Tree(root, dict(blobs), members, frozenset(ids), uses, used_by, _nodes(root, nodes))
 
 
-def _nodes(root: str, tree_rows: list[dict]) -> dict:
-    """Tree.nodes of a tree read back (READ_TREES' rows): a split node's keys are the next
-    hex digit of its subtrees' prefix."""
-    bodies = {r["hash"]: json.loads(r["body"]) for r in tree_rows}
-    nodes, todo = {}, [("", root)]
+def _nodes(root: str, nodes: dict) -> dict:
+    """Tree.nodes of a tree read back (`nodes_of`): a split node's keys are the next hex
+    digit of its subtrees' prefix."""
+    out, todo = {}, [("", root)]
     while todo:
         prefix, digest = todo.pop()
-        nodes[prefix] = digest
-        todo.extend((prefix + key, child) for key, child in bodies[digest].items() if child in bodies)
-    return nodes
+        out[prefix] = digest
+        todo.extend((prefix + key, child) for key, child in nodes[digest].items() if child in nodes)
+    return out
+
+
+def _drop(model: Schema, entries) -> None:
+    """Take out of `model` what `entries` name."""
+    for entry in entries:
+        if entry[0] == "o":
+            getattr(model, entry[1]).pop(entry[2], None)
+        elif entry[0] == "d":
+            model.deps.pop(entry[1], None)
+        else:
+            model.rows.pop(entry[1], None)
 
 
 def _take(model: Schema, source: Schema, entries: frozenset) -> frozenset:
