@@ -21,10 +21,17 @@ WITH rels AS (
                                 (SELECT i.relkind FROM pg_class i WHERE i.oid = x.indexrelid)
                            FROM pg_index x WHERE x.indrelid = t.oid) r
      WHERE t.relkind IN ('r', 'p', 'S', 'v', 'm', 'i', 'I')
-), ids AS MATERIALIZED (  -- the rows of what is synced, found by their key
-    SELECT i.relid, i.attnum FROM pggit.identities i
-     WHERE i.schema_name = $1::name
-       AND ($2::text[] IS NULL OR i.relid = ANY ((SELECT pg_catalog.array_agg(oid) FROM rels)::oid[]))
+), ids AS MATERIALIZED (  -- the rows of what is synced (a partial sync's by pggit.identities' key, each
+                          -- relation's looked up: filtering the schema's rows by an array of OIDs
+                          -- compared each with every OID, 0.3 s at 3,000 tables)
+    SELECT i.ctid, i.relid, i.attnum, i.table_name, i.column_name FROM pggit.identities i
+     WHERE $2::text[] IS NULL AND i.schema_name = $1::name
+    UNION ALL
+    SELECT i.ctid, i.relid, i.attnum, i.table_name, i.column_name
+      FROM (SELECT DISTINCT oid FROM rels) r
+     CROSS JOIN LATERAL (SELECT i.ctid, i.relid, i.attnum, i.table_name, i.column_name, i.schema_name
+                           FROM pggit.identities i WHERE i.relid = r.oid OFFSET 0) i
+     WHERE NOT ($2::text[] IS NULL) AND i.schema_name = $1::name
 ), live AS (
     SELECT c.oid AS relid, 0::int2 AS attnum, c.relname AS table_name, NULL::name AS column_name
       FROM rels c
@@ -35,20 +42,17 @@ WITH rels AS (
            SELECT a.attnum, a.attname FROM pg_attribute a
             WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped OFFSET 0) a
      WHERE c.relkind IN ('r', 'p')
-), gone AS (
+), gone AS (  -- (each row by its tid: no scan of pggit.identities, which holds every branch's)
     DELETE FROM pggit.identities i
-     WHERE i.schema_name = $1::name
-       -- (a partial sync: the rows of the relations synced, by the key: an array, not a
-       -- join, so that hash joins elsewhere do not make it a scan of every row)
-       AND ($2::text[] IS NULL OR i.relid = ANY ((SELECT pg_catalog.array_agg(oid) FROM rels)::oid[]))
-       AND NOT EXISTS (SELECT 1 FROM live l WHERE l.relid = i.relid AND l.attnum = i.attnum)
+     WHERE i.ctid = ANY (ARRAY(SELECT x.ctid FROM ids x
+                                WHERE NOT EXISTS (SELECT 1 FROM live l WHERE l.relid = x.relid AND l.attnum = x.attnum)))
     RETURNING i.table_name, i.column_name, i.identity
-), renamed AS (
-    UPDATE pggit.identities i SET table_name = l.table_name, column_name = l.column_name
-      FROM live l
-     WHERE i.schema_name = $1::name AND l.relid = i.relid AND l.attnum = i.attnum
-       AND ($2::text[] IS NULL OR i.relid = ANY ((SELECT pg_catalog.array_agg(oid) FROM rels)::oid[]))
-       AND (i.table_name, i.column_name) IS DISTINCT FROM (l.table_name, l.column_name)
+), renamed AS (  -- (few: the event triggers keep the names of what they see renamed current)
+    UPDATE pggit.identities i
+       SET (table_name, column_name) = (SELECT l.table_name, l.column_name FROM live l
+                                         WHERE l.relid = i.relid AND l.attnum = i.attnum)
+     WHERE i.ctid = ANY (ARRAY(SELECT x.ctid FROM ids x JOIN live l ON l.relid = x.relid AND l.attnum = x.attnum
+                                WHERE (x.table_name, x.column_name) IS DISTINCT FROM (l.table_name, l.column_name)))
 )
 INSERT INTO pggit.identities AS i (schema_name, relid, attnum, table_name, column_name, identity)
 SELECT $1::name, l.relid, l.attnum, l.table_name, l.column_name,
