@@ -698,10 +698,12 @@ COMMENT ON FUNCTION pggit._after_ddl(name[], text[]) IS
 
 -- A column ALTER TABLE added to a table pggit knows gets its identity now, with the
 -- default that filled the table's rows (Django adds NOT NULL columns with a default and
--- then drops it; a merge fills the target's rows the same way). In plpgsql, not Python:
+-- then drops it; a merge fills the target's rows the same way); so does an index CREATE
+-- INDEX made on one (the next read then has nothing to sync). In plpgsql, not Python:
 -- most DDL on a branch is ALTER TABLE, and a call into PL/Python was two thirds of what
 -- pggit added to one. SECURITY DEFINER as _renamed, and as narrow: it reads only the
--- tables pg_event_trigger_ddl_commands() reports, and writes only their new columns.
+-- tables and indexes pg_event_trigger_ddl_commands() reports, and writes only their new
+-- columns and the indexes.
 CREATE FUNCTION pggit._note_added() RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -736,10 +738,19 @@ BEGIN
           FROM unnest(added.attnums, added.names, added.defaults) AS x (attnum, name, added_default)
         ON CONFLICT (relid, attnum) DO NOTHING;
     END LOOP;
+    INSERT INTO pggit.identities (schema_name, relid, attnum, table_name, column_name, identity)
+    SELECT i.schema_name, d.objid, 0, c.relname, NULL, nextval('pggit.identity_seq')
+      FROM pg_event_trigger_ddl_commands() d
+      JOIN pg_index x ON x.indexrelid = d.objid
+      JOIN pg_class c ON c.oid = d.objid
+     CROSS JOIN LATERAL (SELECT i.schema_name FROM pggit.identities i
+                          WHERE i.relid = x.indrelid AND i.attnum = 0 OFFSET 0) i
+     WHERE d.classid = 'pg_class'::regclass AND d.command_tag = 'CREATE INDEX' AND NOT d.in_extension
+    ON CONFLICT (relid, attnum) DO NOTHING;
 END
 $$;
 COMMENT ON FUNCTION pggit._note_added() IS
-  'pggit internal: the ddl_command_end event trigger gives the columns ALTER TABLE added to a known table their identities';
+  'pggit internal: the ddl_command_end event trigger gives the columns ALTER TABLE added, and the indexes CREATE INDEX made, on a known table their identities';
 
 -- The event trigger's work. Pinned; the trigger passes the first schema of the session's
 -- own path (see _check_session), and whether it runs a pg_dump script: a restore brings
@@ -759,7 +770,8 @@ DECLARE
     tables   text[] := '{}';
     -- the schemas where ALTER TABLE renamed a table away from its old name
     renames  name[] := '{}';
-    -- whether ALTER TABLE changed a table (a column it added is noted with its default)
+    -- whether ALTER TABLE changed a table or CREATE INDEX made an index (a column added
+    -- is noted with its default, an index with its identity: _note_added)
     altered  boolean := false;
     -- whether the lens is on: only then does DDL on a branch's table concern main's names
     lens     boolean;
@@ -799,7 +811,8 @@ BEGIN
         IF renamed THEN
             renames := array_append(renames, cmd.schema_name);
         END IF;
-        altered := altered OR (cmd.command_tag = 'ALTER TABLE' AND cmd.object_type = 'table');
+        altered := altered OR (cmd.command_tag = 'ALTER TABLE' AND cmd.object_type = 'table')
+                   OR cmd.command_tag = 'CREATE INDEX';
         IF renamed OR NOT (cmd.command_tag IN ('COMMENT', 'GRANT', 'REVOKE', 'SECURITY LABEL', 'CREATE INDEX',
                                                'ALTER INDEX', 'CREATE TRIGGER', 'ALTER TRIGGER', 'CREATE POLICY',
                                                'ALTER POLICY', 'CREATE RULE', 'CREATE STATISTICS',
