@@ -58,6 +58,13 @@ $$""")
     assert notices == ["[]"]
 
 
+def test_commit_content_is_compressed_with_lz4_where_the_server_has_it(pg):
+    has_lz4 = scalar(pg, "SELECT 'lz4' = ANY (enumvals) FROM pg_settings WHERE name = 'default_toast_compression'")
+    method = scalar(pg, "SELECT attcompression::text FROM pg_attribute "
+                        "WHERE attrelid = 'pggit.objects'::regclass AND attname = 'body'")
+    assert method == ("l" if has_lz4 else "")
+
+
 def test_metadata_starts_with_main_on_public(pg):
     rows = pg.execute("SELECT name, schema_name, parent_branch_id FROM pggit.branches").fetchall()
     assert rows == [("main", "public", None)]
