@@ -10,6 +10,7 @@ statement, so a failure at any point rolls all of it back: no half-made branch.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from contextlib import contextmanager
 
@@ -322,22 +323,29 @@ def copy_rows(db, source: str, target: str, only: set | None = None) -> None:
     """Copy every table's rows (or those of the tables in `only`), each as the table's
     owner (see as_role). Sequences start where the parent's are, copied or not: ids never
     collide with the parent's."""
-    for table in db.query(sql("branch_tables"), (source, target)):
-        if only is not None and table["name"] not in only:
-            continue
-        root = "" if table["partitioned"] else "ONLY "
-        src, dst = f"{ident(source)}.{ident(table['name'])}", f"{ident(target)}.{ident(table['name'])}"
-        cols = table["columns"]
-        if not cols:
-            continue
-        with as_role(db, table["owner"]):  # (no trigger or rule exists yet: see create_branch)
-            db.execute(f"INSERT INTO {dst} ({cols}) OVERRIDING SYSTEM VALUE "
-                       f"SELECT {table['select_list']} FROM {root}{src}")
-        if table["forced_rls"]:
-            check_all_copied(db, src, dst, root, table["owner"])
+    tables = [t for t in db.query(sql("branch_tables"), (source, target))
+              if t["columns"] and (only is None or t["name"] in only)]
+    # one role switch per owner, not per table (each cost half a millisecond, and more
+    # as the session's plans grew: a fifth of create_branch at 1,000 tables)
+    for owner, owned in itertools.groupby(sorted(tables, key=lambda t: t["owner"]), key=lambda t: t["owner"]):
+        owned = list(owned)
+        with as_role(db, owner):  # (no trigger or rule exists yet: see create_branch)
+            for t in owned:
+                db.execute(f"INSERT INTO {ident(target)}.{ident(t['name'])} ({t['columns']}) OVERRIDING SYSTEM VALUE "
+                           f"SELECT {t['select_list']} FROM {_only(t)}{ident(source)}.{ident(t['name'])}")
+        for t in owned:  # (as the caller: the owner's policies may hide rows from it)
+            if t["forced_rls"]:
+                check_all_copied(db, f"{ident(source)}.{ident(t['name'])}", f"{ident(target)}.{ident(t['name'])}",
+                                 _only(t), owner)
     run_all(db, "branch_sequence_values", source, target)
     for view in db.query(sql("branch_populated_matviews"), (target,)):
         db.execute(f"REFRESH MATERIALIZED VIEW {ident(target)}.{ident(view['name'])}")
+
+
+def _only(table: dict) -> str:
+    """How a copy reads its source table: a partitioned one through its root, whole;
+    an inheritance parent without its children (they are copied on their own)."""
+    return "" if table["partitioned"] else "ONLY "
 
 
 @contextmanager
