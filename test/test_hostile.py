@@ -84,7 +84,7 @@ THREE = [("text", "text", "boolean"), ("name", "text", "boolean")]
 AGGREGATES = ["array_agg", "string_agg", "max", "min"]
 OPERATORS = ["=", "<>", "||", ">", "<", "~~"]
 PAIRS = [("name", "text"), ("text", "name"), ('"char"', "text"), ("text", '"char"'), ("name", "name"),
-         ("oid", "integer"), ("integer", "oid"), ("smallint", "integer"), ("text", "text")]
+         ("oid", "integer"), ("integer", "oid"), ("smallint", "integer"), ("text", "text"), ("regclass", "regclass")]
 
 
 def plant(conn, schema: str, role: str) -> None:
@@ -121,6 +121,9 @@ def every_pggit_call(pg):
         "SELECT pggit.switch_branch('feature')",
         "ALTER TABLE accounts ADD COLUMN note text",
         "CREATE INDEX accounts_note ON accounts (note)",
+        # a type of the schema: reads map what depends on it to the relation it belongs to
+        "CREATE TYPE tier AS ENUM ('basic', 'gold')",
+        "ALTER TABLE accounts ADD COLUMN tier tier",
         "SELECT pggit.commit('note')",
         "SELECT * FROM pggit.status()",
         "SELECT * FROM pggit.log()",

@@ -69,17 +69,18 @@ nsp AS (
     SELECT * FROM own
     UNION ALL
     SELECT c.oid, c.relname, c.relkind, c.reltype
-      FROM (SELECT DISTINCT  -- each object depended on as the relation it belongs to
-                   CASE p.refclassid
-                   WHEN 'pg_catalog.pg_class'::regclass THEN
+      FROM (SELECT DISTINCT  -- each object depended on as the relation it belongs to (no
+                             -- CASE x WHEN or nullif: their = is looked up on the path)
+                   CASE WHEN p.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::regclass THEN
                        coalesce((SELECT x.indrelid FROM pg_index x WHERE x.indexrelid OPERATOR(pg_catalog.=) p.refobjid), p.refobjid)
-                   WHEN 'pg_catalog.pg_constraint'::regclass THEN
+                   WHEN p.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_constraint'::regclass THEN
                        (SELECT k.conrelid FROM pg_constraint k WHERE k.oid OPERATOR(pg_catalog.=) p.refobjid)
-                   WHEN 'pg_catalog.pg_type'::regclass THEN
-                       (SELECT coalesce(nullif(t.typrelid, 0), e.typrelid) FROM pg_type t
+                   WHEN p.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_type'::regclass THEN
+                       (SELECT CASE WHEN t.typrelid OPERATOR(pg_catalog.<>) 0 THEN t.typrelid ELSE e.typrelid END
+                          FROM pg_type t
                           LEFT JOIN pg_type e ON e.oid OPERATOR(pg_catalog.=) t.typelem
                          WHERE t.oid OPERATOR(pg_catalog.=) p.refobjid)
-                   WHEN 'pg_catalog.pg_rewrite'::regclass THEN
+                   WHEN p.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_rewrite'::regclass THEN
                        (SELECT w.ev_class FROM pg_rewrite w WHERE w.oid OPERATOR(pg_catalog.=) p.refobjid)
                    END AS relid
               FROM probed p) AS r
