@@ -173,10 +173,12 @@ def test_ddl_on_what_names_no_table_reads_functions_and_types_again(pg, statemen
     ["ALTER TABLE t2 RENAME TO t2_renamed", "ALTER TABLE t2_renamed SET SCHEMA elsewhere"],
     ["ALTER VIEW v0 RENAME TO v0_renamed"],
     ["ALTER SEQUENCE counter RENAME TO counter_renamed"],
-    # a rename the event triggers did not see: the full read after pggit.live is cleared
-    # gives pggit.identities the name, which the next rename then notes as the old one
-    ["SET session_replication_role = replica", "ALTER TABLE t2 RENAME TO t2_unseen", "RESET session_replication_role",
-     "DELETE FROM pggit.live", "SELECT pggit.status()", "ALTER TABLE t2_unseen RENAME TO t2_seen"],
+    # a rename the event triggers did not see (and a column, so that the read syncs): the
+    # full read (a commit) after pggit.live is cleared gives pggit.identities the name,
+    # which the next rename then notes as the old one
+    ["SET session_replication_role = replica", "ALTER TABLE t2 RENAME TO t2_unseen",
+     "ALTER TABLE t2_unseen ADD COLUMN extra int", "RESET session_replication_role",
+     "DELETE FROM pggit.live", "SELECT pggit.commit('read in full')", "ALTER TABLE t2_unseen RENAME TO t2_seen"],
 ])
 def test_renames_and_moves_by_hand_are_read_by_the_names_they_left(pg, statements):
     """A read probes only the names DDL touched, not every relation's: a rename or a move
