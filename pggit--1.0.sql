@@ -779,9 +779,9 @@ DECLARE
     tables   text[] := '{}';
     -- the schemas where ALTER TABLE renamed a table away from its old name
     renames  name[] := '{}';
-    -- whether ALTER TABLE changed a table or CREATE INDEX made an index (a column added
-    -- is noted with its default, an index with its identity: _note_added)
-    altered  boolean := false;
+    -- whether the statement may have added a column (ALTER TABLE) or an index (CREATE
+    -- INDEX): noted with its default, or its identity (_note_added)
+    adds     boolean := false;
     -- whether the lens is on: only then does DDL on a branch's table concern main's names
     lens     boolean;
 BEGIN
@@ -820,8 +820,8 @@ BEGIN
         IF renamed THEN
             renames := array_append(renames, cmd.schema_name);
         END IF;
-        altered := altered OR (cmd.command_tag = 'ALTER TABLE' AND cmd.object_type = 'table')
-                   OR cmd.command_tag = 'CREATE INDEX';
+        adds := adds OR (cmd.command_tag = 'ALTER TABLE' AND cmd.object_type = 'table')
+                OR cmd.command_tag = 'CREATE INDEX';
         IF renamed OR NOT (cmd.command_tag IN ('COMMENT', 'GRANT', 'REVOKE', 'SECURITY LABEL', 'CREATE INDEX',
                                                'ALTER INDEX', 'CREATE TRIGGER', 'ALTER TRIGGER', 'CREATE POLICY',
                                                'ALTER POLICY', 'CREATE RULE', 'CREATE STATISTICS',
@@ -857,7 +857,7 @@ BEGIN
         END IF;
         PERFORM set_config('pggit.dropped_schemas', '', true), set_config('pggit.dropped_tables', '', true);
     END IF;
-    IF NOT restoring AND altered THEN
+    IF NOT restoring AND adds THEN
         PERFORM pggit._note_added();
     END IF;
     IF NOT restoring AND (cardinality(schemas) > 0 OR tables IS NULL OR cardinality(tables) > 0) THEN

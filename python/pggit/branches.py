@@ -18,7 +18,7 @@ from . import commits, data, engine, errors, guard, identities, lens, masks
 from .catalog import TRACKED_SCHEMA, filtered, sql
 from .errors import PggitError
 from .model import Schema
-from .quoting import ident, literal, text_array
+from .quoting import ident, literal, qualified, text_array
 
 MAIN = "main"
 SCHEMA_PREFIX = "pggit_branch_"
@@ -331,12 +331,11 @@ def copy_rows(db, source: str, target: str, only: set | None = None) -> None:
         owned = list(owned)
         with as_role(db, owner):  # (no trigger or rule exists yet: see create_branch)
             for t in owned:
-                db.execute(f"INSERT INTO {ident(target)}.{ident(t['name'])} ({t['columns']}) OVERRIDING SYSTEM VALUE "
-                           f"SELECT {t['select_list']} FROM {_only(t)}{ident(source)}.{ident(t['name'])}")
+                db.execute(f"INSERT INTO {qualified(target, t['name'])} ({t['columns']}) OVERRIDING SYSTEM VALUE "
+                           f"SELECT {t['select_list']} FROM {_only(t)}{qualified(source, t['name'])}")
         for t in owned:  # (as the caller: the owner's policies may hide rows from it)
             if t["forced_rls"]:
-                check_all_copied(db, f"{ident(source)}.{ident(t['name'])}", f"{ident(target)}.{ident(t['name'])}",
-                                 _only(t), owner)
+                check_all_copied(db, qualified(source, t["name"]), qualified(target, t["name"]), _only(t), owner)
     run_all(db, "branch_sequence_values", source, target)
     for view in db.query(sql("branch_populated_matviews"), (target,)):
         db.execute(f"REFRESH MATERIALIZED VIEW {ident(target)}.{ident(view['name'])}")

@@ -232,12 +232,9 @@ def _replace(base: Schema, tree, names: set[str], fresh: Schema, whole: bool):
     out, touched = base.copy(), set()
     homes = [h for h in tree.members if not h.startswith(("REL ", "ROWS "))] if whole else []  # functions, types, ...
     for home in homes + [f"REL {name}" for name in names]:
-        for entry in tree.members.get(home, ()):
-            if entry[0] == "o":
-                getattr(out, entry[1]).pop(entry[2], None)
-            elif entry[0] == "d":
-                out.deps.pop(entry[1], None)
-            touched.add(entry)
+        entries = tree.members.get(home, ())
+        trees.drop(out, entries)
+        touched.update(entries)
     for kind in WHOLE_KINDS:
         if whole or kind not in UNRELATED_KINDS:  # (statistics objects are read every time)
             touched.update(("o", kind, key) for key in getattr(out, kind))

@@ -337,7 +337,7 @@ def load(root: str, nodes: dict, blobs: dict, bodies: dict, known=()) -> tuple[S
         model, members = base[0].copy(), dict(base[1].members)
         dirty = {p for p in blobs.keys() | base[1].blobs.keys() if blobs.get(p) != base[1].blobs.get(p)}
         for place in dirty:
-            _drop(model, members.pop(place, ()))
+            drop(model, members.pop(place, ()))
     for place in dirty & blobs.keys():
         digest = blobs[place]
         if digest in shared:
@@ -364,8 +364,8 @@ def _nodes(root: str, nodes: dict) -> dict:
     return out
 
 
-def _drop(model: Schema, entries) -> None:
-    """Take out of `model` what `entries` name."""
+def drop(model: Schema, entries) -> None:
+    """Take out of `model` what `entries` (a home's members) name."""
     for entry in entries:
         if entry[0] == "o":
             getattr(model, entry[1]).pop(entry[2], None)
